@@ -1,0 +1,61 @@
+"""How much the readable `attend` costs next to PyTorch's fused scaled_dot_product_attention.
+
+Both run in the same process, interleaved, so a busy machine slows both alike; the ratio is the figure
+to read. Shape: GPT-2 small's attention (12 heads × 64 dims), causal, float32, on the CPU.
+
+    python benchmarks/bench_core.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from attention import attend  # noqa: E402
+
+HEADS, HEAD_DIM = 12, 64
+LENGTHS = (128, 512, 1024)
+TARGET_AT_512 = 1.5
+
+
+def median_ms(fn, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return times
+
+
+def main() -> int:
+    torch.manual_seed(0)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {HEADS} heads × {HEAD_DIM} dims, causal")
+    print(f"{'tokens':>7} {'attend ms':>10} {'sdpa ms':>9} {'ratio':>6}")
+    ratios = {}
+    for t in LENGTHS:
+        q, k, v = (torch.randn(1, HEADS, t, HEAD_DIM) for _ in range(3))
+        ours = lambda: attend(q, k, v, causal=True)  # noqa: E731
+        fused = lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True)  # noqa: E731
+        for fn in (ours, fused):  # warm up both
+            fn()
+        rounds = max(5, int(4000 / t))
+        a_times, s_times = [], []
+        for _ in range(5):  # interleave so that noise hits both sides alike
+            a_times += median_ms(ours, rounds)
+            s_times += median_ms(fused, rounds)
+        a, s = statistics.median(a_times), statistics.median(s_times)
+        ratios[t] = a / s
+        print(f"{t:>7} {a:>10.2f} {s:>9.2f} {a / s:>5.2f}×")
+    verdict = "meets" if ratios[512] <= TARGET_AT_512 else "misses"
+    print(f"at 512 tokens attend costs {ratios[512]:.2f}× sdpa: {verdict} the target of ≤ {TARGET_AT_512}×")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The toy-vector page: the notes' example through dot product, scaling, mask, softmax and weighted sum."""
+
+import math
+
+import streamlit as st
+
+import ui
+from attention import charts, toy
+from attention.errors import InputError
+
+tr = ui.translator()
+state = st.session_state
+
+
+def apply_preset() -> None:
+    state.update(toy.load_preset(state.preset))
+
+
+def resize_matrices() -> None:
+    try:
+        q, k, v = (toy.parse_matrix(state[f"{m}_text"], m.upper()) for m in "qkv")
+    except InputError:
+        return  # the page shows what is wrong with the text; resizing waits until it is fixed
+    state.q_text = toy.format_matrix(toy.resize(q, state.t_q, state.d_k, seed=1))
+    state.k_text = toy.format_matrix(toy.resize(k, state.t_k, state.d_k, seed=2))
+    state.v_text = toy.format_matrix(toy.resize(v, state.t_k, len(v[0]), seed=3))
+
+
+def sync_sizes() -> None:
+    try:
+        q, k = toy.parse_matrix(state.q_text, "Q"), toy.parse_matrix(state.k_text, "K")
+    except InputError:
+        return
+    state.t_q, state.t_k, state.d_k = len(q), len(k), len(q[0])
+
+
+if "q_text" not in state:
+    state.preset = "seed"
+    apply_preset()
+
+st.title(tr("toy.title"))
+st.markdown(tr("toy.intro"))
+st.latex(toy.formula("attention"))
+st.caption(tr("toy.formula_caption"))
+
+st.header(tr("toy.inputs"))
+st.selectbox(
+    tr("toy.preset"),
+    list(toy.PRESETS),
+    format_func=lambda p: tr(f"toy.preset.{p}"),
+    key="preset",
+    on_change=apply_preset,
+)
+st.info(tr(f"toy.preset.{state.preset}.about"))
+for column, m in zip(st.columns(3), "qkv", strict=True):
+    label, help_text = tr(f"toy.{m}_label"), tr("toy.matrix_help")
+    column.text_area(label, key=f"{m}_text", height=140, help=help_text, on_change=sync_sizes)
+for column, (name, limit) in zip(st.columns(3), toy.SIZE_LIMITS.items(), strict=True):
+    column.number_input(
+        tr(f"toy.{name}"), 1, limit, key=name, on_change=resize_matrices, help=tr("toy.resize_help")
+    )
+switches = st.columns(3)
+scaled = switches[0].toggle(tr("toy.scale"), value=True, key="scale")
+causal = switches[1].toggle(tr("toy.causal"), key="causal")
+temperature = switches[2].number_input(
+    tr("toy.temperature"), value=1.0, step=0.1, key="temperature", help=tr("toy.temperature_help")
+)
+
+with ui.guarded(tr):
+    try:
+        q, k, v = (toy.parse_matrix(state[f"{m}_text"], m.upper()) for m in "qkv")
+        steps = toy.run(q, k, v, scaled=scaled, temperature=temperature, causal=causal)
+    except InputError as error:
+        ui.show_error(error, tr)
+        st.caption(tr("toy.fix_input"))
+        steps = None
+    if steps is not None:
+        d_k, t_q, t_k = len(q[0]), len(q), len(k)
+        keys, queries = toy.token_labels(t_k, t_q, state.get("token_names"))
+        st.caption(tr("toy.shape_line", t_q=t_q, t_k=t_k, d_k=d_k, d_v=len(v[0])))
+        axes = dict(row_title=tr("common.query"), col_title=tr("common.key"))
+
+        st.subheader(tr("toy.step1"))
+        st.markdown(tr("toy.step1.about"))
+        st.latex(toy.formula("scores"))
+        ui.matrix_block(tr, steps.scores, queries, keys, value_title=tr("common.score"), **axes)
+        with st.expander(tr("toy.explain_cell"), expanded=True):
+            pick = st.columns(2)
+            i = pick[0].selectbox(tr("toy.explain_query"), range(t_q), format_func=queries.__getitem__)
+            j = pick[1].selectbox(tr("toy.explain_key"), range(t_k), format_func=keys.__getitem__)
+            st.code(f"{queries[i]} · {keys[j]} = {toy.explain_score(q[i], k[j])}", language=None)
+
+        st.subheader(tr("toy.step2"))
+        if scaled:
+            sqrt_d_k = toy.format_number(math.sqrt(d_k))
+            st.markdown(tr("toy.step2.about", d_k=d_k, sqrt_d_k=sqrt_d_k, temperature=temperature))
+            st.latex(toy.formula("scaled", sqrt_d_k=math.sqrt(d_k), tau=temperature))
+        else:
+            st.markdown(tr("toy.step2.off", temperature=temperature))
+            st.latex(toy.formula("scaled_off", tau=temperature))
+        ui.matrix_block(tr, steps.scaled, queries, keys, value_title=tr("common.score"), **axes)
+
+        st.subheader(tr("toy.step_mask"))
+        if causal:
+            st.markdown(tr("toy.step_mask.about"))
+            if t_q < t_k:
+                st.caption(tr("toy.step_mask.offset", t_q=t_q))
+            st.latex(toy.formula("masked"))
+            ui.matrix_block(tr, steps.masked, queries, keys, value_title=tr("common.score"), **axes)
+        else:
+            st.markdown(tr("toy.step_mask.off"))
+
+        st.subheader(tr("toy.step3"))
+        st.markdown(tr("toy.step3.about"))
+        st.latex(toy.formula("weights"))
+        ui.matrix_block(tr, steps.weights, queries, keys, value_title=tr("common.weight"), **axes)
+        sums = ", ".join(toy.format_number(float(s)) for s in steps.weights.sum(-1))
+        st.caption(tr("toy.step3.rowsums", sums=sums))
+        if steps.allowed is not None and not bool(steps.allowed.any(-1).all()):
+            st.caption(tr("toy.step3.nothing"))
+
+        st.subheader(tr("toy.step4"))
+        st.markdown(tr("toy.step4.about"))
+        st.latex(toy.formula("output"))
+        dims = [tr("toy.output_dim", i=d + 1) for d in range(len(v[0]))]
+        axes["col_title"] = tr("common.value")
+        ui.matrix_block(tr, steps.output, queries, dims, value_title=tr("common.value"), **axes)
+        lines = [f"{queries[r]}: {toy.explain_output(steps.weights[r].tolist(), v)}" for r in range(t_q)]
+        st.code("\n".join(lines), language=None)
+
+st.header(tr("toy.why"))
+with ui.guarded(tr):
+    experiment = st.cache_data(toy.scaling_experiment)()
+    st.markdown(tr("toy.why.about", tokens=8))
+    st.altair_chart(charts.scaling_charts(experiment, lambda name: tr(f"toy.why.{name}")))
+    with st.expander(tr("toy.why.table")):
+        st.dataframe(experiment.round(4), hide_index=True)

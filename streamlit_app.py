@@ -1,0 +1,18 @@
+"""The playground's entrypoint: page routing and the shared sidebar.
+
+streamlit run streamlit_app.py
+"""
+
+import streamlit as st
+
+import ui
+
+st.set_page_config(page_title="Attention playground", page_icon="🔍", layout="wide")
+
+tr = ui.language_picker()
+pages = [
+    st.Page("pages/toy.py", title=tr("nav.toy"), icon="🧮", url_path="toy", default=True),
+]
+navigation = st.navigation(pages)
+st.sidebar.caption(tr("sidebar.about"))
+navigation.run()

@@ -1,0 +1,109 @@
+"""Streamlit helpers shared by the frame and the pages: language, safe messages, matrix blocks.
+
+The library (`attention/`) never imports Streamlit; this module is the thin layer that turns its
+data, charts and errors into elements on the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import streamlit as st
+import torch
+
+from attention import charts
+from attention.errors import PlaygroundError
+from attention.strings import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_language, t
+
+log = logging.getLogger("attention.ui")
+
+LANG_KEY = "lang"  # also the URL query parameter: ?lang=vi
+_LANG_WIDGET = "lang_picker"
+
+
+def language_picker() -> Translator:
+    """The sidebar language switch; ``?lang=vi`` in the URL picks it, and the URL follows the switch.
+
+    The choice lives in its own session key, not only in the widget's, so that it survives reruns in
+    which Streamlit drops the state of widgets it did not draw. (Streamlit's ``bind="query-params"``
+    would write the option's display name, "Tiếng Việt", into the URL; a shared link says ``lang=vi``.)
+    """
+    state = st.session_state
+    if LANG_KEY not in state:
+        state[LANG_KEY] = normalize_language(st.query_params.get(LANG_KEY))
+    state[_LANG_WIDGET] = state[LANG_KEY]
+    st.sidebar.selectbox(
+        t("sidebar.language"),  # the same in every language, so that anyone can find the way back
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key=_LANG_WIDGET,
+        on_change=lambda: state.update({LANG_KEY: state[_LANG_WIDGET]}),
+    )
+    if state[LANG_KEY] == DEFAULT_LANGUAGE:
+        st.query_params.pop(LANG_KEY, None)
+    else:
+        st.query_params[LANG_KEY] = state[LANG_KEY]
+    return translator()
+
+
+def translator() -> Translator:
+    """The catalogue bound to the language this session picked."""
+    return Translator(normalize_language(st.session_state.get(LANG_KEY)))
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:\"'=])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text a person typed, made inert for Streamlit's Markdown: no HTML, links, emphasis or LaTeX."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def show_error(error: PlaygroundError, tr: Translator, *, warning: bool = False) -> None:
+    """An error of the project's own, in the person's language, with their text shown literally."""
+    params = {k: escape_markdown(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    (st.warning if warning else st.error)(t(error.key, tr.lang, **params), icon="⚠️")
+
+
+@contextmanager
+def guarded(tr: Translator) -> Iterator[None]:
+    """Keep one part of a page from taking the rest down: a bug shows a calm message, not a traceback."""
+    try:
+        yield
+    except PlaygroundError as error:
+        show_error(error, tr)
+    except Exception:
+        log.exception("unexpected error while drawing a page section")
+        st.error(tr("common.unexpected"), icon="⚠️")
+
+
+def matrix_block(
+    tr: Translator,
+    values: torch.Tensor,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    *,
+    row_title: str,
+    col_title: str,
+    value_title: str,
+) -> None:
+    """One step's matrix twice: the exact numbers as a table, and the same as a heatmap."""
+    left, right = st.columns([2, 3])
+    with left:
+        st.caption(tr("toy.table"))
+        st.dataframe(charts.matrix_frame(values, rows, cols), width="content")
+    with right:
+        st.caption(tr("toy.chart"))
+        chart = charts.heatmap(
+            values,
+            rows,
+            cols,
+            row_title=row_title,
+            col_title=col_title,
+            value_title=value_title,
+            masked_text=tr("common.masked"),
+        )
+        st.altair_chart(chart, width="content")
