@@ -6,7 +6,9 @@ streamlit run streamlit_app.py
 import streamlit as st
 
 import ui
+from attention.runtime import keep_freed_memory
 
+keep_freed_memory()  # attention maps are big, short-lived tensors: reuse their memory (see the module)
 st.set_page_config(page_title="Attention playground", page_icon="🔍", layout="wide")
 
 tr = ui.language_picker()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import streamlit as st
 import torch
@@ -21,32 +23,61 @@ from attention.strings import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize
 log = logging.getLogger("attention.ui")
 
 LANG_KEY = "lang"  # also the URL query parameter: ?lang=vi
-_LANG_WIDGET = "lang_picker"
 
 
 def language_picker() -> Translator:
     """The sidebar language switch; ``?lang=vi`` in the URL picks it, and the URL follows the switch.
 
-    The choice lives in its own session key, not only in the widget's, so that it survives reruns in
-    which Streamlit drops the state of widgets it did not draw. (Streamlit's ``bind="query-params"``
-    would write the option's display name, "Tiếng Việt", into the URL; a shared link says ``lang=vi``.)
+    (Streamlit's ``bind="query-params"`` would write the option's display name, "Tiếng Việt", into the
+    URL; a shared link says ``lang=vi``.)
     """
     state = st.session_state
     if LANG_KEY not in state:
         state[LANG_KEY] = normalize_language(st.query_params.get(LANG_KEY))
-    state[_LANG_WIDGET] = state[LANG_KEY]
-    st.sidebar.selectbox(
+    choice(
+        st.sidebar,
         t("sidebar.language"),  # the same in every language, so that anyone can find the way back
-        options=list(LANGUAGES),
+        list(LANGUAGES),
+        key=LANG_KEY,
         format_func=LANGUAGES.__getitem__,
-        key=_LANG_WIDGET,
-        on_change=lambda: state.update({LANG_KEY: state[_LANG_WIDGET]}),
     )
     if state[LANG_KEY] == DEFAULT_LANGUAGE:
         st.query_params.pop(LANG_KEY, None)
     else:
         st.query_params[LANG_KEY] = state[LANG_KEY]
     return translator()
+
+
+def choice(
+    container: Any,
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    format_func: Callable[[Any], str],
+    on_change: Callable[[], None] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A selectbox whose choice survives a change of language or of the option labels.
+
+    Streamlit remembers a selectbox by the label it showed, so after switching to Vietnamese (or after
+    the token names change) the old label matches no option. The choice is kept under ``key`` and the
+    widget gets a key of its own for each set of labels, started from that choice.
+    """
+    state = st.session_state
+    labels = tuple(format_func(option) for option in options)
+    widget_key = f"{key}:{zlib.crc32(repr(labels).encode()):08x}"
+    if state.get(key) not in options:
+        state[key] = options[0]
+    state[widget_key] = state[key]
+
+    def changed() -> None:
+        state[key] = state[widget_key]
+        if on_change is not None:
+            on_change()
+
+    container.selectbox(label, options, format_func=format_func, key=widget_key, on_change=changed, **kwargs)
+    return state[key]
 
 
 def translator() -> Translator:

@@ -44,12 +44,9 @@ st.latex(toy.formula("attention"))
 st.caption(tr("toy.formula_caption"))
 
 st.header(tr("toy.inputs"))
-st.selectbox(
-    tr("toy.preset"),
-    list(toy.PRESETS),
-    format_func=lambda p: tr(f"toy.preset.{p}"),
-    key="preset",
-    on_change=apply_preset,
+preset_label = lambda p: tr(f"toy.preset.{p}")  # noqa: E731
+ui.choice(
+    st, tr("toy.preset"), list(toy.PRESETS), key="preset", format_func=preset_label, on_change=apply_preset
 )
 st.info(tr(f"toy.preset.{state.preset}.about"))
 for column, m in zip(st.columns(3), "qkv", strict=True):
@@ -86,8 +83,12 @@ with ui.guarded(tr):
         ui.matrix_block(tr, steps.scores, queries, keys, value_title=tr("common.score"), **axes)
         with st.expander(tr("toy.explain_cell"), expanded=True):
             pick = st.columns(2)
-            i = pick[0].selectbox(tr("toy.explain_query"), range(t_q), format_func=queries.__getitem__)
-            j = pick[1].selectbox(tr("toy.explain_key"), range(t_k), format_func=keys.__getitem__)
+            i = ui.choice(
+                pick[0], tr("toy.explain_query"), range(t_q), key="explain_q", format_func=queries.__getitem__
+            )
+            j = ui.choice(
+                pick[1], tr("toy.explain_key"), range(t_k), key="explain_k", format_func=keys.__getitem__
+            )
             st.code(f"{queries[i]} · {keys[j]} = {toy.explain_score(q[i], k[j])}", language=None)
 
         st.subheader(tr("toy.step2"))

@@ -19,6 +19,13 @@ def open_app(**query: str) -> AppTest:
     return at
 
 
+def select(at: AppTest, key: str, value: object) -> None:
+    """Pick ``value`` in the selectbox that keeps its choice under ``key`` (see `ui.choice`)."""
+    (box,) = [b for b in at.selectbox if str(b.key).startswith(f"{key}:")]
+    box.set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
 def tables(at: AppTest) -> list[list[list[str]]]:
     """Every st.dataframe on the page as rows of display strings."""
     return [frame.value.astype(str).values.tolist() for frame in at.dataframe]
@@ -53,7 +60,7 @@ def test_opens_on_the_notes_example(seed_page):
 def test_each_score_is_written_out_as_a_sum_of_products(seed_page):
     at = seed_page
     assert "q1 · t1 = 1×2 + 2×1 + 3×0 = 4" in codes(at)
-    at.selectbox[2].set_value(1).run()  # the key column picker
+    select(at, "explain_k", 1)
     assert "q1 · t2 = 1×1 + 2×2 + 3×3 = 14" in codes(at)
 
 
@@ -85,9 +92,9 @@ def test_temperature_flattens_the_weights():
 
 def test_causal_mask_shows_minus_infinity_before_and_zero_after_softmax():
     at = open_app()
-    at.selectbox(key="preset").set_value("sentence").run()
+    select(at, "preset", "sentence")
     assert at.toggle(key="causal").value is True
-    scores, scaled, masked, weights, _ = tables(at)[:5]
+    masked, weights = tables(at)[2:4]
     assert masked[0] == ["1", "−∞", "−∞", "−∞"]
     assert masked[3][3] != "−∞"  # the last token sees everything
     assert weights[0] == ["1", "0", "0", "0"]  # the first token can only look at itself
@@ -97,12 +104,12 @@ def test_causal_mask_shows_minus_infinity_before_and_zero_after_softmax():
 
 def test_presets_load_their_matrices():
     at = open_app()
-    at.selectbox(key="preset").set_value("identical").run()
+    select(at, "preset", "identical")
     weights = tables(at)[2]
     assert weights == [["0.3333", "0.3333", "0.3333"]]
-    at.selectbox(key="preset").set_value("orthogonal").run()
+    select(at, "preset", "orthogonal")
     assert tables(at)[0] == [["3", "1", "0"]]
-    at.selectbox(key="preset").set_value("random64").run()
+    select(at, "preset", "random64")
     assert at.number_input(key="d_k").value == 64
     assert "d_k = 64" in text_of(at)
 
@@ -177,7 +184,7 @@ def test_vietnamese_from_the_url():
 
 def test_the_language_switch_translates_the_page():
     at = open_app()
-    at.sidebar.selectbox(key="lang_picker").set_value("vi").run()
+    select(at, "lang", "vi")
     assert at.title[0].value == "Attention, từng bước một"
     at.toggle(key="causal").set_value(True).run()  # the choice holds across reruns
     assert at.title[0].value == "Attention, từng bước một"  # (the URL half is checked in the browser)

@@ -8,7 +8,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "nav.toy": {"en": "Attention step by step", "vi": "Attention từng bước"},
     "nav.gpt2": {"en": "Inside GPT-2", "vi": "Bên trong GPT-2"},
-    "sidebar.language": {"en": "🌐 Language · Ngôn ngữ", "vi": "🌐 Language · Ngôn ngữ"},
+    "sidebar.language": {"en": "Language · Ngôn ngữ", "vi": "Language · Ngôn ngữ"},
     "sidebar.about": {
         "en": "Every page runs the same hand-written attention core (attention/core.py).",
         "vi": "Mọi trang đều chạy cùng một lõi attention viết tay (attention/core.py).",
