@@ -52,6 +52,8 @@ def test_language_fallbacks():
 
 def test_pages_hold_no_visible_text_of_their_own():
     """Headings, labels and messages come from the catalogue; pages pass keys, never sentences."""
-    calls = re.compile(r"""st\.(?:title|header|subheader|markdown|caption|info|warning|error|button)\(\s*["']""")
+    calls = re.compile(
+        r"""st\.(?:title|header|subheader|markdown|caption|info|warning|error|button)\(\s*["']"""
+    )
     for path in [ROOT / "streamlit_app.py", *(ROOT / "pages").glob("*.py")]:
         assert not calls.search(path.read_text()), path.name

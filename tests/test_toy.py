@@ -70,7 +70,9 @@ def test_presets_teach_what_they_say():
     w = toy.run(identical.q, identical.k, identical.v).weights
     assert torch.allclose(w, torch.full_like(w, 1 / 3))
     orthogonal = toy.PRESETS["orthogonal"]
-    assert toy.run(orthogonal.q, orthogonal.k, orthogonal.v, scaled=False).scores.tolist() == [orthogonal.q[0]]
+    assert toy.run(orthogonal.q, orthogonal.k, orthogonal.v, scaled=False).scores.tolist() == [
+        orthogonal.q[0]
+    ]
     sentence = toy.PRESETS["sentence"]
     assert sentence.causal and len(sentence.tokens) == len(sentence.k) == len(sentence.q)
     w = toy.run(sentence.q, sentence.k, sentence.v, causal=True).weights
@@ -148,7 +150,9 @@ def test_formulas_fill_in_their_numbers():
 
 def test_heatmap_greys_out_masked_cells_and_keeps_the_order():
     values = torch.tensor([[1.0, float("-inf")], [0.5, 2.0]])
-    spec = charts.heatmap(values, ["b", "a"], ["b", "a"], row_title="q", col_title="k", value_title="s").to_dict()
+    spec = charts.heatmap(
+        values, ["b", "a"], ["b", "a"], row_title="q", col_title="k", value_title="s"
+    ).to_dict()
     rows = next(iter(spec["datasets"].values()))
     masked = [r for r in rows if r["masked"]]
     assert [(r["row"], r["col"], r["text"], r["value"]) for r in masked] == [("b", "a", "−∞", None)]
