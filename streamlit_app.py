@@ -13,7 +13,8 @@ st.set_page_config(page_title="Attention playground", page_icon="🔍", layout="
 
 tr = ui.language_picker()
 pages = [
-    st.Page("pages/toy.py", title=tr("nav.toy"), icon="🧮", url_path="toy", default=True),
+    st.Page("app_pages/toy.py", title=tr("nav.toy"), icon="🧮", url_path="toy", default=True),
+    st.Page("app_pages/gpt2.py", title=tr("nav.gpt2"), icon="🔬", url_path="gpt2"),
 ]
 navigation = st.navigation(pages)
 st.sidebar.caption(tr("sidebar.about"))

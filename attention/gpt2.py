@@ -506,3 +506,35 @@ def top_next_tokens(loaded: LoadedModel, result: Trace, k: int = 5) -> list[tupl
     top = torch.topk(probs, min(k, probs.shape[0]))
     ids = top.indices.tolist()
     return list(zip(display_tokens(loaded.tokenizer, ids), top.values.tolist(), strict=True))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The verdict
+
+WEIGHTS_TOLERANCE = 1e-5  # float32 attention weights computed in a different order agree to ~1e-7
+LOGITS_TOLERANCE = 1e-3  # logits are in the tens to hundreds; 1e-3 is far below any change in ranking
+
+
+@dataclass(frozen=True)
+class Parity:
+    """Whether `attend` reproduced the model: counts and the largest differences of one trace."""
+
+    heads: int
+    mismatched_heads: int
+    max_weights_diff: float
+    logits_diff: float
+
+    @property
+    def ok(self) -> bool:
+        return self.mismatched_heads == 0 and self.logits_diff <= LOGITS_TOLERANCE
+
+
+def parity(result: Trace) -> Parity:
+    """Sum up a trace's parity check against `WEIGHTS_TOLERANCE` and `LOGITS_TOLERANCE`."""
+    diff = result.max_abs_diff  # (layers, heads)
+    return Parity(
+        heads=diff.numel(),
+        mismatched_heads=int((diff > WEIGHTS_TOLERANCE).sum()),
+        max_weights_diff=float(diff.max()),
+        logits_diff=result.logits_max_abs_diff,
+    )

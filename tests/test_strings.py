@@ -36,7 +36,7 @@ def test_vietnamese_is_really_vietnamese():
 
 def test_every_key_the_code_asks_for_exists():
     pattern = re.compile(r"""\b(?:tr|t)\(\s*f?["']([a-z0-9_.]+)["']""")
-    sources = [ROOT / "streamlit_app.py", ROOT / "ui.py", *(ROOT / "pages").glob("*.py")]
+    sources = [ROOT / "streamlit_app.py", ROOT / "ui.py", *(ROOT / "app_pages").glob("*.py")]
     asked = {key for path in sources for key in pattern.findall(path.read_text()) if not key.endswith(".")}
     assert asked, "the pattern should find the pages' keys"
     static = {key for key in asked if "{" not in key}
@@ -55,5 +55,5 @@ def test_pages_hold_no_visible_text_of_their_own():
     calls = re.compile(
         r"""st\.(?:title|header|subheader|markdown|caption|info|warning|error|button)\(\s*["']"""
     )
-    for path in [ROOT / "streamlit_app.py", *(ROOT / "pages").glob("*.py")]:
+    for path in [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py")]:
         assert not calls.search(path.read_text()), path.name

@@ -102,4 +102,108 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Chênh lệch lớn nhất giữa attend() của chúng ta và trọng số attention của chính mô hình: "
         "{weights_diff:.1e}; ở logit của token tiếp theo: {logits_diff:.1e}.",
     },
+    # The GPT-2 page
+    "gpt2.title": {"en": "Inside GPT-2", "vi": "Bên trong GPT-2"},
+    "gpt2.intro": {
+        "en": "Type a text and see where each of GPT-2's attention heads looks. The maps below are computed "
+        "twice: by the model itself (Hugging Face transformers) and by this project's hand-written "
+        "attend(), the same four steps as on the first page. The parity panel proves the two agree.",
+        "vi": "Nhập một đoạn văn bản và xem mỗi head attention của GPT-2 nhìn vào đâu. Các bản đồ bên dưới được "
+        "tính hai lần: bởi chính mô hình (Hugging Face transformers) và bởi attend() viết tay của dự án, "
+        "cùng bốn bước như ở trang đầu. Bảng đối chiếu chứng minh hai cách cho cùng kết quả.",
+    },
+    "gpt2.model": {"en": "Model", "vi": "Mô hình"},
+    "gpt2.model.other": {"en": "Other: a hub id or a local folder…", "vi": "Khác: id trên hub hoặc thư mục cục bộ…"},
+    "gpt2.model.path": {"en": "Hub id or local folder", "vi": "Id trên hub hoặc thư mục cục bộ"},
+    "gpt2.model.path_help": {
+        "en": "distilgpt2, gpt2 or gpt2-medium from the Hugging Face hub, or a folder saved with save_pretrained.",
+        "vi": "distilgpt2, gpt2 hoặc gpt2-medium từ Hugging Face hub, hoặc một thư mục lưu bằng save_pretrained.",
+    },
+    "gpt2.model.loading": {"en": "Loading {name}…", "vi": "Đang tải {name}…"},
+    "gpt2.model.card": {
+        "en": "{name}: {layers} layers × {heads} heads, {params} parameters, context {context} tokens.",
+        "vi": "{name}: {layers} lớp × {heads} head, {params} tham số, ngữ cảnh {context} token.",
+    },
+    "gpt2.model.failed": {
+        "en": "The GPT-2 page needs a model. The other pages work without one.",
+        "vi": "Trang GPT-2 cần một mô hình. Các trang khác vẫn hoạt động mà không cần.",
+    },
+    "gpt2.text": {"en": "Your text", "vi": "Văn bản của bạn"},
+    "gpt2.text.default": {
+        "en": "When Mary and John went to the store, John gave a drink to Mary. "
+        "When Mary and John went to the store, John gave a drink to",
+        "vi": "When Mary and John went to the store, John gave a drink to Mary. "
+        "When Mary and John went to the store, John gave a drink to",
+    },
+    "gpt2.text.help": {
+        "en": "A repeated phrase lets you watch induction heads: in the second copy they look at the token "
+        "that followed the same token in the first. GPT-2 was trained on English.",
+        "vi": "Một cụm từ lặp lại giúp bạn thấy các induction head: ở bản lặp thứ hai chúng nhìn vào token đứng "
+        "sau cùng token đó ở bản đầu. GPT-2 được huấn luyện bằng tiếng Anh.",
+    },
+    "gpt2.max_tokens": {"en": "Token limit", "vi": "Giới hạn token"},
+    "gpt2.max_tokens.help": {
+        "en": "Longer texts are cut to this many tokens. Memory grows with the square of it: on GPT-2 small "
+        "512 tokens fit in about 1.5 GB, the full 1024 need about 2.5 GB.",
+        "vi": "Văn bản dài hơn sẽ bị cắt còn chừng này token. Bộ nhớ tăng theo bình phương: với GPT-2 small, "
+        "512 token cần khoảng 1,5 GB, đủ 1024 token cần khoảng 2,5 GB.",
+    },
+    "gpt2.tracing": {"en": "Running {n} tokens through the model, twice…", "vi": "Đang chạy {n} token qua mô hình, hai lần…"},
+    "gpt2.tokens": {"en": "The tokens", "vi": "Các token"},
+    "gpt2.tokens.count": {"en": "{n} tokens", "vi": "{n} token"},
+    "gpt2.head": {"en": "One head", "vi": "Một head"},
+    "gpt2.layer": {"en": "Layer", "vi": "Lớp"},
+    "gpt2.head_pick": {"en": "Head", "vi": "Head"},
+    "gpt2.head.about": {
+        "en": "Row = the query token that is asking, column = the key token it may look at. Each row sums to 1. "
+        "Grey cells above the diagonal are masked: GPT never looks at the future.",
+        "vi": "Hàng = token truy vấn đang hỏi, cột = token khóa mà nó được nhìn. Tổng mỗi hàng bằng 1. Các ô xám "
+        "phía trên đường chéo bị che: GPT không bao giờ nhìn tương lai.",
+    },
+    "gpt2.head.chart_title": {"en": "Layer {layer}, head {head}", "vi": "Lớp {layer}, head {head}"},
+    "gpt2.pooled": {
+        "en": "The text is long, so each cell shows the mean weight over a block of {size} × {size} tokens; "
+        "the exact numbers are in the trace.",
+        "vi": "Văn bản dài nên mỗi ô hiển thị trọng số trung bình của một khối {size} × {size} token; các con số "
+        "chính xác nằm trong kết quả phân tích.",
+    },
+    "gpt2.overview": {"en": "All heads at a glance", "vi": "Tất cả các head"},
+    "gpt2.overview.about": {
+        "en": "Each small square is one head's map, layers down, heads across (each shrunk to at most 12 × 12 "
+        "cells). Click one to look at it above.",
+        "vi": "Mỗi ô vuông nhỏ là bản đồ của một head, lớp theo hàng dọc, head theo hàng ngang (mỗi bản đồ thu "
+        "nhỏ còn tối đa 12 × 12 ô). Nhấn vào một ô để xem ở phía trên.",
+    },
+    "gpt2.parity": {"en": "Proof: the hand-written attention is GPT-2's attention", "vi": "Bằng chứng: attention viết tay chính là attention của GPT-2"},
+    "gpt2.parity.about": {
+        "en": "For every layer and head, the largest difference between the weights transformers computes and "
+        "the weights of attend(). Then every layer's attention is replaced by attend() in a hand-written "
+        "forward pass and the next-token logits are compared, so the check covers the attention output, "
+        "c_proj and everything after.",
+        "vi": "Với mỗi lớp và head: chênh lệch lớn nhất giữa trọng số do transformers tính và trọng số của attend(). "
+        "Sau đó attention ở mọi lớp được thay bằng attend() trong một lượt forward viết tay và so sánh logit "
+        "của token tiếp theo, nên phép kiểm tra bao gồm cả đầu ra attention, c_proj và mọi thứ phía sau.",
+    },
+    "gpt2.parity.match": {
+        "en": "Hand-written attention matches {model} on all {n} heads, max |Δ| = {weights_diff}; next-token logits differ by at most {logits_diff}.",
+        "vi": "Attention viết tay khớp với {model} trên cả {n} head, |Δ| lớn nhất = {weights_diff}; logit của token tiếp theo lệch nhau tối đa {logits_diff}.",
+    },
+    "gpt2.parity.mismatch": {
+        "en": "Hand-written attention differs from {model} on {bad} of {n} heads (max |Δ| = {weights_diff}, tolerance {tolerance}); next-token logits differ by up to {logits_diff}.",
+        "vi": "Attention viết tay khác {model} ở {bad} trên {n} head (|Δ| lớn nhất = {weights_diff}, dung sai {tolerance}); logit của token tiếp theo lệch tới {logits_diff}.",
+    },
+    "gpt2.parity.side_by_side": {"en": "Layer {layer}, head {head}, side by side", "vi": "Lớp {layer}, head {head}, đặt cạnh nhau"},
+    "gpt2.parity.library": {"en": "transformers (eager)", "vi": "transformers (eager)"},
+    "gpt2.parity.ours": {"en": "attend() by hand", "vi": "attend() viết tay"},
+    "gpt2.next": {"en": "What GPT-2 would write next", "vi": "GPT-2 sẽ viết gì tiếp theo"},
+    "gpt2.next.token": {"en": "next token", "vi": "token tiếp theo"},
+    "gpt2.next.probability": {"en": "probability", "vi": "xác suất"},
+    "gpt2.axis.query": {"en": "query token", "vi": "token truy vấn"},
+    "gpt2.axis.key": {"en": "key token", "vi": "token khóa"},
+    "gpt2.axis.weight": {"en": "weight", "vi": "trọng số"},
+    "gpt2.axis.layer": {"en": "layer", "vi": "lớp"},
+    "gpt2.axis.head": {"en": "head", "vi": "head"},
+    "gpt2.axis.diff": {"en": "max |Δ|", "vi": "|Δ| lớn nhất"},
+    "gpt2.axis.position": {"en": "position", "vi": "vị trí"},
+    "gpt2.axis.token": {"en": "token", "vi": "token"},
 }

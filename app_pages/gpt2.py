@@ -1,0 +1,107 @@
+"""The GPT-2 page: real attention maps, all heads at a glance, and the proof that attend() is GPT-2's."""
+
+import streamlit as st
+
+import model_cache
+import ui
+from attention import gpt2, maps
+from attention.errors import PlaygroundError
+from attention.toy import format_number
+
+tr = ui.translator()
+state = st.session_state
+axis = lambda name: tr(f"gpt2.axis.{name}")  # noqa: E731
+OTHER = "\u2026other"  # the picker's last option: type a hub id or a folder
+
+st.title(tr("gpt2.title"))
+st.markdown(tr("gpt2.intro"))
+
+default_model = gpt2.default_model_name()
+options = list(dict.fromkeys([default_model, *gpt2.allowed_models()[:3], OTHER]))
+label = lambda o: tr("gpt2.model.other") if o == OTHER else o  # noqa: E731
+choice = ui.choice(st.sidebar, tr("gpt2.model"), options, key="model", format_func=label)
+name = st.sidebar.text_input(tr("gpt2.model.path"), help=tr("gpt2.model.path_help"), key="model_path").strip()
+name = name if choice == OTHER else choice
+try:
+    with st.spinner(tr("gpt2.model.loading", name=name)):
+        loaded = model_cache.cached_model(name)
+except PlaygroundError as error:
+    ui.show_error(error, tr)
+    st.info(tr("gpt2.model.failed"))
+    st.stop()
+config = loaded.config
+params = format_number(sum(p.numel() for p in loaded.model.parameters()) / 1e6, 3) + " M"
+card = dict(name=name, layers=config.n_layer, heads=config.n_head, params=params, context=config.n_positions)
+st.sidebar.caption(tr("gpt2.model.card", **card))
+
+text = st.text_area(tr("gpt2.text"), value=tr("gpt2.text.default"), help=tr("gpt2.text.help"), key="text")
+start = min(gpt2.DEFAULT_MAX_TOKENS, config.n_positions)
+limit = st.number_input(
+    tr("gpt2.max_tokens"), 1, config.n_positions, start, key="max_tokens", help=tr("gpt2.max_tokens.help")
+)
+try:
+    with st.spinner(tr("gpt2.tracing", n=limit)):
+        result = model_cache.cached_trace(name, text, int(limit))
+except PlaygroundError as error:
+    ui.show_error(error, tr)
+    st.stop()
+if result.truncated:
+    st.warning(tr("gpt2.warning.truncated", total=result.truncated_from, kept=result.n_tokens), icon="✂️")
+
+st.header(tr("gpt2.tokens"))
+st.caption(tr("gpt2.tokens.count", n=result.n_tokens) + " · " + tr("gpt2.tokens.legend"))
+st.altair_chart(maps.token_strip(result.tokens, label=axis), width="content")
+
+# A click in the overview picks a head; apply it before the layer and head inputs are drawn.
+picked = (state.get("overview") or {}).get("selection", {}).get("pick") or []
+if picked and picked[0] != state.get("overview_applied"):
+    state.overview_applied = picked[0]
+    state.layer, state.head = int(picked[0]["layer"]), int(picked[0]["head"])
+
+st.header(tr("gpt2.head"))
+pick = st.columns(2)
+layer = pick[0].number_input(tr("gpt2.layer"), 0, result.layers - 1, 0, key="layer")
+head = pick[1].number_input(tr("gpt2.head_pick"), 0, result.heads - 1, 0, key="head")
+st.markdown(tr("gpt2.head.about"))
+size = maps.bins_for(result.n_tokens, 128)
+if size > 1:
+    st.caption(tr("gpt2.pooled", size=size))
+titles = dict(query_title=axis("query"), key_title=axis("key"), weight_title=axis("weight"), max_bins=128)
+head_title = tr("gpt2.head.chart_title", layer=layer, head=head)
+st.altair_chart(
+    maps.head_heatmap(result.weights[layer, head], result.tokens, title=head_title, **titles), width="content"
+)
+
+st.header(tr("gpt2.overview"))
+st.caption(tr("gpt2.overview.about"))
+overview = maps.overview_chart(result.weights, label=axis, selected=(layer, head))
+st.altair_chart(overview, on_select="rerun", selection_mode="pick", key="overview", width="content")
+
+st.header(tr("gpt2.parity"))
+st.markdown(tr("gpt2.parity.about"))
+verdict = gpt2.parity(result)
+diffs = dict(weights_diff=f"{verdict.max_weights_diff:.1e}", logits_diff=f"{verdict.logits_diff:.1e}")
+numbers = dict(model=name, n=verdict.heads, **diffs)
+if verdict.ok:
+    st.success(tr("gpt2.parity.match", **numbers), icon="✅")
+else:
+    bad = dict(bad=verdict.mismatched_heads, tolerance=f"{gpt2.WEIGHTS_TOLERANCE:.0e}")
+    st.error(tr("gpt2.parity.mismatch", **numbers, **bad), icon="❌")
+st.altair_chart(
+    maps.parity_heatmap(result.max_abs_diff, label=axis, tolerance=gpt2.WEIGHTS_TOLERANCE), width="content"
+)
+st.subheader(tr("gpt2.parity.side_by_side", layer=layer, head=head))
+sides = st.columns(2)
+for column, key, weights in (
+    (sides[0], "library", result.library_weights),
+    (sides[1], "ours", result.weights),
+):
+    side = maps.head_heatmap(
+        weights[layer, head], result.tokens, title=tr(f"gpt2.parity.{key}"), side=320, **titles
+    )
+    column.altair_chart(side, width="content")
+
+st.header(tr("gpt2.next"))
+top = gpt2.top_next_tokens(loaded, result, k=5)
+columns = {tr("gpt2.next.token"): [tok for tok, _ in top], tr("gpt2.next.probability"): [p for _, p in top]}
+st.dataframe(columns, hide_index=True)

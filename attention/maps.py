@@ -1,0 +1,278 @@
+"""Attention maps of a real model, made small enough for a browser: pooling and the GPT-2 page's charts.
+
+A (layers, heads, T, T) tensor at GPT-2's full 1024-token context holds 151 million weights; sending
+that to a browser would take hundreds of megabytes. Every chart here is built from a pooled copy with
+at most a few thousand cells, and says so when it pools.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+
+import altair as alt
+import pandas as pd
+import torch
+
+MASKED_FILL = "#e8e8e8"  # the view's background: cells above the diagonal are never sent, so they show it
+WEIGHT_SCHEME = "blues"
+DIFF_SCHEME = "orangered"
+
+
+def bins_for(t: int, max_bins: int) -> int:
+    """How many tokens one pooled cell covers along an axis, so that at most ``max_bins`` remain."""
+    return max(1, math.ceil(t / max_bins))
+
+
+def pool(weights: torch.Tensor, size: int) -> torch.Tensor:
+    """Mean over blocks of ``size`` × ``size`` tokens: (…, T, T) → (…, ⌈T/size⌉, ⌈T/size⌉).
+
+    The last block is padded with zeros and divided by the tokens it really covers, so a pooled cell is
+    the mean weight from its query tokens to its key tokens.
+    """
+    if size == 1:
+        return weights
+    t_q, t_k = weights.shape[-2:]
+    n_q, n_k = math.ceil(t_q / size), math.ceil(t_k / size)
+    padded = torch.nn.functional.pad(weights, (0, n_k * size - t_k, 0, n_q * size - t_q))
+    blocks = padded.reshape(*weights.shape[:-2], n_q, size, n_k, size)  # (…, n_q, size, n_k, size)
+    sums = blocks.sum(dim=(-3, -1))  # (…, n_q, n_k)
+    rows = torch.full((n_q,), float(size)).index_fill(
+        0, torch.tensor([n_q - 1]), float(t_q - (n_q - 1) * size)
+    )
+    cols = torch.full((n_k,), float(size)).index_fill(
+        0, torch.tensor([n_k - 1]), float(t_k - (n_k - 1) * size)
+    )
+    return sums / (rows[:, None] * cols[None, :])
+
+
+def token_axis_labels(tokens: Sequence[str]) -> list[str]:
+    """ "3 ␣the": the position keeps repeated tokens apart and in order."""
+    return [f"{i} {tok}" for i, tok in enumerate(tokens)]
+
+
+def _range_labels(tokens: Sequence[str], size: int) -> list[str]:
+    """For pooled axes: "16–31 ␣cat…" names the first token of each block of ``size``."""
+    labels = []
+    for start in range(0, len(tokens), size):
+        end = min(start + size, len(tokens)) - 1
+        labels.append(f"{start}–{end} {tokens[start]}" if end > start else f"{start} {tokens[start]}")
+    return labels
+
+
+def head_frame(
+    weights: torch.Tensor, tokens: Sequence[str], *, max_bins: int = 64
+) -> tuple[pd.DataFrame, int]:
+    """Long-form cells of one head's (T, T) map, lower triangle only, pooled to ≤ ``max_bins`` per axis.
+
+    Returns the frame (query, key, weight, plus the token labels) and the pool size (1 = exact).
+    """
+    size = bins_for(len(tokens), max_bins)
+    pooled = pool(weights.float(), size)  # (n, n)
+    labels = token_axis_labels(tokens) if size == 1 else _range_labels(tokens, size)
+    n = pooled.shape[-1]
+    qi, ki = torch.tril_indices(n, n)  # causal: nothing above the diagonal is ever attended
+    return (
+        pd.DataFrame(
+            {
+                "query": [labels[i] for i in qi.tolist()],
+                "key": [labels[j] for j in ki.tolist()],
+                "weight": pooled[qi, ki].tolist(),
+            }
+        ),
+        size,
+    )
+
+
+def head_heatmap(
+    weights: torch.Tensor,
+    tokens: Sequence[str],
+    *,
+    query_title: str,
+    key_title: str,
+    weight_title: str,
+    title: str = "",
+    max_bins: int = 64,
+    side: int = 560,
+) -> alt.Chart:
+    """One head's attention: query rows, key columns, exact weights in tooltips, masked cells grey."""
+    frame, size = head_frame(weights, tokens, max_bins=max_bins)
+    labels = token_axis_labels(tokens) if size == 1 else _range_labels(tokens, size)
+    axis = alt.Axis(labelLimit=120, labelFontSize=11 if len(labels) <= 32 else 9, labelOverlap=True)
+    return (
+        alt.Chart(frame, title=title)
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "key:N",
+                sort=labels,
+                title=key_title,
+                axis=alt.Axis(labelAngle=-60, labelLimit=120, labelOverlap=True),
+            ),
+            y=alt.Y("query:N", sort=labels, title=query_title, axis=axis),
+            color=alt.Color(
+                "weight:Q", title=weight_title, scale=alt.Scale(scheme=WEIGHT_SCHEME, domain=[0, 1])
+            ),
+            tooltip=[
+                alt.Tooltip("query:N", title=query_title),
+                alt.Tooltip("key:N", title=key_title),
+                alt.Tooltip("weight:Q", title=weight_title, format=".6f"),
+            ],
+        )
+        .properties(width=side, height=side, background="white")
+        .configure_view(fill=MASKED_FILL, stroke=None)
+    )
+
+
+def overview_frame(weights: torch.Tensor, *, bins: int = 12) -> pd.DataFrame:
+    """Every head's map pooled to ``bins`` × ``bins`` and laid out as one grid: (layers, heads, T, T) in.
+
+    Each row is one pooled cell: layer, head, and its position x, y in the grid of all heads.
+    """
+    layers, heads, t, _ = weights.shape
+    size = bins_for(t, bins)
+    pooled = pool(weights.float(), size)  # (layers, heads, n, n)
+    n = pooled.shape[-1]
+    qi, ki = torch.tril_indices(n, n)
+    cells = pooled[:, :, qi, ki]  # (layers, heads, cells)
+    layer = torch.arange(layers).repeat_interleave(heads * len(qi))
+    head = torch.arange(heads).repeat_interleave(len(qi)).repeat(layers)
+    return pd.DataFrame(
+        {
+            "layer": layer.numpy().astype("int16"),
+            "head": head.numpy().astype("int16"),
+            "x": (head * (n + 1) + ki.repeat(layers * heads)).numpy().astype("int32"),
+            "y": (
+                torch.arange(layers).repeat_interleave(heads * len(qi)) * (n + 1) + qi.repeat(layers * heads)
+            )
+            .numpy()
+            .astype("int32"),
+            "weight": cells.reshape(-1).numpy().astype("float32"),
+        }
+    )
+
+
+def overview_chart(
+    weights: torch.Tensor,
+    *,
+    label: Callable[[str], str],
+    selected: tuple[int, int] | None = None,
+    bins: int = 12,
+    width: int = 720,
+) -> alt.Chart:
+    """All layers × heads as small multiples in one chart; clicking a head selects it (param "pick").
+
+    ``label(name)`` supplies visible text for "layer", "head" and "weight".
+    """
+    layers, heads, t, _ = weights.shape
+    frame = overview_frame(weights, bins=bins)
+    frame["x2"], frame["y2"] = frame["x"] + 1, frame["y"] + 1
+    n = bins_for(t, bins)
+    n = math.ceil(t / n)  # pooled cells per head side
+    pick = alt.selection_point(name="pick", fields=["layer", "head"], on="click", clear=False)
+    grid_x, grid_y = heads * (n + 1), layers * (n + 1)  # one empty cell between neighbouring heads
+    encoding = {
+        "x": alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, grid_x], nice=False, zero=True)),
+        "x2": "x2:Q",
+        "y": alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, grid_y], nice=False, reverse=True)),
+        "y2": "y2:Q",
+        "color": alt.Color(
+            "weight:Q",
+            title=label("weight"),
+            scale=alt.Scale(scheme=WEIGHT_SCHEME, domain=[0, 1]),
+            legend=None,
+        ),
+        "tooltip": [
+            alt.Tooltip("layer:Q", title=label("layer")),
+            alt.Tooltip("head:Q", title=label("head")),
+            alt.Tooltip("weight:Q", title=label("weight"), format=".3f"),
+        ],
+    }
+    if selected is not None:
+        layer, head = selected
+        encoding["opacity"] = alt.condition(
+            f"datum.layer == {int(layer)} && datum.head == {int(head)}", alt.value(1.0), alt.value(0.55)
+        )
+    cell = max(2, width // grid_x)  # pixels per pooled cell, so the grid fits ``width``
+    side_x, side_y = grid_x * cell, grid_y * cell
+    return (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(**encoding)
+        .add_params(pick)
+        .properties(width=side_x, height=side_y)
+        .configure_view(stroke=None)
+    )
+
+
+def parity_heatmap(max_abs_diff: torch.Tensor, *, label: Callable[[str], str], tolerance: float) -> alt.Chart:
+    """max |Δ| per layer and head on a log scale; cells above ``tolerance`` are outlined in red."""
+    layers, heads = max_abs_diff.shape
+    frame = pd.DataFrame(
+        {
+            "layer": torch.arange(layers).repeat_interleave(heads).tolist(),
+            "head": torch.arange(heads).repeat(layers).tolist(),
+            "diff": max_abs_diff.reshape(-1).double().tolist(),
+        }
+    )
+    frame["shown"] = frame["diff"].clip(lower=1e-12)  # an exact 0 still gets a colour on the log scale
+    frame["over"] = frame["diff"] > tolerance
+    return (
+        alt.Chart(frame)
+        .mark_rect(strokeWidth=2)
+        .encode(
+            x=alt.X("head:O", title=label("head")),
+            y=alt.Y("layer:O", title=label("layer")),
+            color=alt.Color(
+                "shown:Q",
+                title=label("diff"),
+                scale=alt.Scale(type="log", scheme=DIFF_SCHEME, domain=[1e-12, 1e-3]),
+            ),
+            stroke=alt.condition("datum.over", alt.value("red"), alt.value(None)),
+            tooltip=[
+                alt.Tooltip("layer:O", title=label("layer")),
+                alt.Tooltip("head:O", title=label("head")),
+                alt.Tooltip("diff:Q", title=label("diff"), format=".2e"),
+            ],
+        )
+        .properties(width=max(18 * heads, 160), height=max(18 * layers, 120))
+    )
+
+
+def token_strip(tokens: Sequence[str], *, per_row: int = 16, label: Callable[[str], str]) -> alt.Chart:
+    """The text as the model sees it: one box per token, wrapped in rows, drawn as literal text."""
+    frame = pd.DataFrame(
+        {
+            "index": list(range(len(tokens))),
+            "token": list(tokens),
+            "col": [i % per_row for i in range(len(tokens))],
+            "row": [i // per_row for i in range(len(tokens))],
+        }
+    )
+    base = alt.Chart(frame).encode(
+        x=alt.X("col:O", axis=None),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[
+            alt.Tooltip("index:Q", title=label("position")),
+            alt.Tooltip("token:N", title=label("token")),
+        ],
+    )
+    boxes = base.mark_rect(fill="#f4f6fa", stroke="#c9d1dc", cornerRadius=3)
+    text = base.mark_text(fontSize=12, limit=58).encode(text="token:N")
+    rows = math.ceil(len(tokens) / per_row)
+    return (
+        alt.layer(boxes, text)
+        .properties(width=per_row * 62, height=max(rows, 1) * 28)
+        .configure_view(stroke=None)
+    )
+
+
+def spec_bytes(chart: alt.TopLevelMixin) -> int:
+    """The size of a chart's Vega-Lite spec with its data as JSON: about what a browser downloads for it.
+
+    (Streamlit sends the data as Arrow, which is smaller still; Altair's own 5000-row guard does not
+    apply there, so it is lifted for this measurement.)
+    """
+    with alt.data_transformers.disable_max_rows():
+        return len(json.dumps(chart.to_dict()).encode())
