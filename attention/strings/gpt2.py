@@ -113,7 +113,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "cùng bốn bước như ở trang đầu. Bảng đối chiếu chứng minh hai cách cho cùng kết quả.",
     },
     "gpt2.model": {"en": "Model", "vi": "Mô hình"},
-    "gpt2.model.other": {"en": "Other: a hub id or a local folder…", "vi": "Khác: id trên hub hoặc thư mục cục bộ…"},
+    "gpt2.model.other": {
+        "en": "Other: a hub id or a local folder…",
+        "vi": "Khác: id trên hub hoặc thư mục cục bộ…",
+    },
     "gpt2.model.path": {"en": "Hub id or local folder", "vi": "Id trên hub hoặc thư mục cục bộ"},
     "gpt2.model.path_help": {
         "en": "distilgpt2, gpt2 or gpt2-medium from the Hugging Face hub, or a folder saved with save_pretrained.",
@@ -148,7 +151,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Văn bản dài hơn sẽ bị cắt còn chừng này token. Bộ nhớ tăng theo bình phương: với GPT-2 small, "
         "512 token cần khoảng 1,5 GB, đủ 1024 token cần khoảng 2,5 GB.",
     },
-    "gpt2.tracing": {"en": "Running {n} tokens through the model, twice…", "vi": "Đang chạy {n} token qua mô hình, hai lần…"},
+    "gpt2.tracing": {
+        "en": "Running {n} tokens through the model, twice…",
+        "vi": "Đang chạy {n} token qua mô hình, hai lần…",
+    },
     "gpt2.tokens": {"en": "The tokens", "vi": "Các token"},
     "gpt2.tokens.count": {"en": "{n} tokens", "vi": "{n} token"},
     "gpt2.head": {"en": "One head", "vi": "Một head"},
@@ -174,7 +180,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Mỗi ô vuông nhỏ là bản đồ của một head, lớp theo hàng dọc, head theo hàng ngang (mỗi bản đồ thu "
         "nhỏ còn tối đa 12 × 12 ô). Nhấn vào một ô để xem ở phía trên.",
     },
-    "gpt2.parity": {"en": "Proof: the hand-written attention is GPT-2's attention", "vi": "Bằng chứng: attention viết tay chính là attention của GPT-2"},
+    "gpt2.parity": {
+        "en": "Proof: the hand-written attention is GPT-2's attention",
+        "vi": "Bằng chứng: attention viết tay chính là attention của GPT-2",
+    },
     "gpt2.parity.about": {
         "en": "For every layer and head, the largest difference between the weights transformers computes and "
         "the weights of attend(). Then every layer's attention is replaced by attend() in a hand-written "
@@ -192,7 +201,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Hand-written attention differs from {model} on {bad} of {n} heads (max |Δ| = {weights_diff}, tolerance {tolerance}); next-token logits differ by up to {logits_diff}.",
         "vi": "Attention viết tay khác {model} ở {bad} trên {n} head (|Δ| lớn nhất = {weights_diff}, dung sai {tolerance}); logit của token tiếp theo lệch tới {logits_diff}.",
     },
-    "gpt2.parity.side_by_side": {"en": "Layer {layer}, head {head}, side by side", "vi": "Lớp {layer}, head {head}, đặt cạnh nhau"},
+    "gpt2.parity.side_by_side": {
+        "en": "Layer {layer}, head {head}, side by side",
+        "vi": "Lớp {layer}, head {head}, đặt cạnh nhau",
+    },
     "gpt2.parity.library": {"en": "transformers (eager)", "vi": "transformers (eager)"},
     "gpt2.parity.ours": {"en": "attend() by hand", "vi": "attend() viết tay"},
     "gpt2.next": {"en": "What GPT-2 would write next", "vi": "GPT-2 sẽ viết gì tiếp theo"},
