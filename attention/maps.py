@@ -236,7 +236,7 @@ def parity_heatmap(max_abs_diff: torch.Tensor, *, label: Callable[[str], str], t
                 alt.Tooltip("diff:Q", title=label("diff"), format=".2e"),
             ],
         )
-        .properties(width=max(18 * heads, 160), height=max(18 * layers, 120))
+        .properties(width=alt.Step(18), height=alt.Step(18))
     )
 
 
