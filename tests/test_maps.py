@@ -68,7 +68,7 @@ def test_overview_lays_every_head_out_once():
     w = causal_weights(2, 3, 30)
     frame = maps.overview_frame(w, bins=10)
     assert sorted(set(zip(frame["layer"], frame["head"], strict=True))) == [
-        (l, h) for l in range(2) for h in range(3)
+        (layer, h) for layer in range(2) for h in range(3)
     ]
     assert frame.groupby(["layer", "head"]).size().eq(10 * 11 // 2).all()
     spec = maps.overview_chart(w, label=label, selected=(1, 2)).to_dict()
