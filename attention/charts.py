@@ -32,7 +32,7 @@ def heatmap(
     value_title: str,
     masked_text: str = "−∞",
     show_text: bool = True,
-    cell_size: int = 44,
+    cell_size: int = 58,
 ) -> alt.Chart:
     """A (T_q, T_k) matrix as coloured cells; masked (−∞) cells are grey and say so.
 
@@ -51,7 +51,7 @@ def heatmap(
                     "row": row_names[r],
                     "col": col_names[c],
                     "value": x if finite else None,
-                    "text": format_number(x, 3) if finite else masked_text,
+                    "text": format_number(x) if finite else masked_text,
                     "exact": repr(x) if finite else masked_text,
                     "masked": not finite,
                 }
