@@ -12,6 +12,11 @@ tr = ui.translator()
 state = st.session_state
 axis = lambda name: tr(f"gpt2.axis.{name}")  # noqa: E731
 OTHER = "\u2026other"  # the picker's last option: type a hub id or a folder
+# Model input, not interface text: GPT-2 reads English, and a repeated phrase lets induction heads show.
+DEFAULT_TEXT = (
+    "When Mary and John went to the store, John gave a drink to Mary. "
+    "When Mary and John went to the store, John gave a drink to"
+)
 
 st.title(tr("gpt2.title"))
 st.markdown(tr("gpt2.intro"))
@@ -34,7 +39,7 @@ params = format_number(sum(p.numel() for p in loaded.model.parameters()) / 1e6, 
 card = dict(name=name, layers=config.n_layer, heads=config.n_head, params=params, context=config.n_positions)
 st.sidebar.caption(tr("gpt2.model.card", **card))
 
-text = st.text_area(tr("gpt2.text"), value=tr("gpt2.text.default"), help=tr("gpt2.text.help"), key="text")
+text = st.text_area(tr("gpt2.text"), value=DEFAULT_TEXT, help=tr("gpt2.text.help"), key="text")
 start = min(gpt2.DEFAULT_MAX_TOKENS, config.n_positions)
 limit = st.number_input(
     tr("gpt2.max_tokens"), 1, config.n_positions, start, key="max_tokens", help=tr("gpt2.max_tokens.help")

@@ -132,12 +132,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Trang GPT-2 cần một mô hình. Các trang khác vẫn hoạt động mà không cần.",
     },
     "gpt2.text": {"en": "Your text", "vi": "Văn bản của bạn"},
-    "gpt2.text.default": {
-        "en": "When Mary and John went to the store, John gave a drink to Mary. "
-        "When Mary and John went to the store, John gave a drink to",
-        "vi": "When Mary and John went to the store, John gave a drink to Mary. "
-        "When Mary and John went to the store, John gave a drink to",
-    },
     "gpt2.text.help": {
         "en": "A repeated phrase lets you watch induction heads: in the second copy they look at the token "
         "that followed the same token in the first. GPT-2 was trained on English.",
