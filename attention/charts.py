@@ -12,6 +12,7 @@ from attention.toy import format_number
 
 MASKED_COLOR = "#d9d9d9"
 SCHEME = "blues"
+PAIR = alt.Scale(range=["#1f5fbf", "#e8710a"])  # two series that stay apart for colour-blind readers
 
 
 def matrix_frame(
@@ -119,7 +120,7 @@ def scaling_charts(experiment: pd.DataFrame, label: Callable[[str], str]) -> alt
         .encode(
             x=alt.X("d_k:Q", scale=alt.Scale(type="log", base=2), title="d_k"),
             y=alt.Y("y:Q", title=titles["spread_axis"]),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"), scale=PAIR),
             strokeDash=alt.StrokeDash("series:N", legend=None),
             tooltip=["d_k:Q", alt.Tooltip("y:Q", format=".3f"), "series:N"],
         )
@@ -137,7 +138,7 @@ def scaling_charts(experiment: pd.DataFrame, label: Callable[[str], str]) -> alt
         .encode(
             x=alt.X("d_k:Q", scale=alt.Scale(type="log", base=2), title="d_k"),
             y=alt.Y("y:Q", title=titles["peak_axis"], scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"), scale=PAIR),
             tooltip=["d_k:Q", alt.Tooltip("y:Q", format=".3f"), "series:N"],
         )
         .properties(title=titles["peak_title"], width=320, height=240)

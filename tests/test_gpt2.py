@@ -403,7 +403,8 @@ def test_every_gpt2_string_key_exists_in_both_languages_with_the_same_placeholde
         assert set(texts) == {"en", "vi"} and all(t.strip() for t in texts.values()), key
         en, vi = ({name for _, name, _, _ in formatter.parse(texts[lang]) if name} for lang in ("en", "vi"))
         assert en == vi, key
-        assert texts["en"] != texts["vi"], key
+        if key in used:  # every message the library raises is really translated
+            assert texts["en"] != texts["vi"], key
 
 
 def test_the_byte_alphabet_is_gpt2s():

@@ -176,7 +176,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cao nhất át hẳn các điểm khác và softmax dồn gần hết attention vào một trong {tokens} khóa "
         "(phải, đường trên); chia cho √d_k giữ độ phân tán quanh 1 và softmax vẫn mềm.",
     },
-    "toy.why.score_std": {"en": "spread of q·k (std)", "vi": "độ phân tán của q·k (độ lệch chuẩn)"},
+    "toy.why.score_std": {"en": "std of q·k", "vi": "độ lệch chuẩn của q·k"},
     "toy.why.sqrt_d_k": {"en": "√d_k", "vi": "√d_k"},
     "toy.why.spread_axis": {"en": "standard deviation", "vi": "độ lệch chuẩn"},
     "toy.why.spread_title": {"en": "q·k spreads like √d_k", "vi": "q·k phân tán như √d_k"},
