@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+import ui
 from attention import gpt2
+from attention.errors import PlaygroundError
+from attention.strings import Translator
+from attention.toy import format_number
+
+OTHER = "\u2026other"  # the model picker's last option: type a hub id or a folder
+# Model input, not interface text: GPT-2 reads English, and a repeated phrase lets induction heads show.
+DEFAULT_TEXT = (
+    "When Mary and John went to the store, John gave a drink to Mary. "
+    "When Mary and John went to the store, John gave a drink to"
+)
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
@@ -21,3 +32,66 @@ def cached_model(name: str) -> gpt2.LoadedModel:
 def cached_trace(name: str, text: str, max_tokens: int) -> gpt2.Trace:
     """One trace per (model, text, limit): switching layer or head runs no new forward pass."""
     return gpt2.trace(cached_model(name), text, max_tokens=max_tokens)
+
+
+def model_and_trace(tr: Translator) -> tuple[str, gpt2.LoadedModel, gpt2.Trace]:
+    """The model picker (sidebar), the text and token limit, and the cached trace they name.
+
+    Shared by every page about a real model: the choices follow the person from page to page. A model
+    that cannot be loaded or a text that cannot be traced is explained on the page, which then stops.
+    """
+    options = list(dict.fromkeys([gpt2.default_model_name(), *gpt2.allowed_models()[:3], OTHER]))
+    label = lambda o: tr("gpt2.model.other") if o == OTHER else o  # noqa: E731
+    choice = ui.choice(st.sidebar, tr("gpt2.model"), options, key="model", format_func=label)
+    path_help = tr("gpt2.model.path_help")
+    typed = ui.shared(
+        st.sidebar, "text_input", tr("gpt2.model.path"), key="model_path", default="", help=path_help
+    )
+    name = typed.strip() if choice == OTHER else choice
+    try:
+        with st.spinner(tr("gpt2.model.loading", name=name)):
+            loaded = cached_model(name)
+    except PlaygroundError as error:
+        ui.show_error(error, tr)
+        st.info(tr("gpt2.model.failed"))
+        st.stop()
+    config = loaded.config
+    params = format_number(sum(p.numel() for p in loaded.model.parameters()) / 1e6, 3) + " M"
+    card = dict(
+        name=name, layers=config.n_layer, heads=config.n_head, params=params, context=config.n_positions
+    )
+    st.sidebar.caption(tr("gpt2.model.card", **card))
+
+    text = ui.shared(
+        st, "text_area", tr("gpt2.text"), key="text", default=DEFAULT_TEXT, help=tr("gpt2.text.help")
+    )
+    context = config.n_positions
+    st.session_state["max_tokens"] = min(st.session_state.get("max_tokens", gpt2.DEFAULT_MAX_TOKENS), context)
+    limits = dict(min_value=1, max_value=context, help=tr("gpt2.max_tokens.help"))
+    limit = ui.shared(
+        st, "number_input", tr("gpt2.max_tokens"), key="max_tokens", default=gpt2.DEFAULT_MAX_TOKENS, **limits
+    )
+    try:
+        with st.spinner(tr("gpt2.tracing", n=limit)):
+            result = cached_trace(name, text, int(limit))
+    except PlaygroundError as error:
+        ui.show_error(error, tr)
+        st.stop()
+    if result.truncated:
+        st.warning(tr("gpt2.warning.truncated", total=result.truncated_from, kept=result.n_tokens), icon="✂️")
+    return name, loaded, result
+
+
+def head_picker(tr: Translator, result: gpt2.Trace) -> tuple[int, int]:
+    """Layer and head inputs, shared by every page, kept inside the model's size."""
+    state = st.session_state
+    state["layer"] = min(state.get("layer", 0), result.layers - 1)
+    state["head"] = min(state.get("head", 0), result.heads - 1)
+    left, right = st.columns(2)
+    layers, heads = (
+        dict(min_value=0, max_value=result.layers - 1),
+        dict(min_value=0, max_value=result.heads - 1),
+    )
+    layer = ui.shared(left, "number_input", tr("gpt2.layer"), key="layer", default=0, **layers)
+    head = ui.shared(right, "number_input", tr("gpt2.head_pick"), key="head", default=0, **heads)
+    return int(layer), int(head)

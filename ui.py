@@ -80,6 +80,25 @@ def choice(
     return state[key]
 
 
+def shared(container: Any, widget: str, label: str, *, key: str, default: Any, **kwargs: Any) -> Any:
+    """A widget whose value lives under ``key`` for the whole session, so every page that shows it agrees.
+
+    Streamlit forgets a widget's value when its page is left; the value is kept under ``key`` and the
+    widget (key ``<key>_input``) is started from it on every page.
+    """
+    state = st.session_state
+    widget_key = f"{key}_input"
+    if key not in state:
+        state[key] = default
+    state[widget_key] = state[key]
+
+    def changed() -> None:
+        state[key] = state[widget_key]
+
+    getattr(container, widget)(label, key=widget_key, on_change=changed, **kwargs)
+    return state[key]
+
+
 def translator() -> Translator:
     """The catalogue bound to the language this session picked."""
     return Translator(normalize_language(st.session_state.get(LANG_KEY)))

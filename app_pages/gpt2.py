@@ -5,53 +5,14 @@ import streamlit as st
 import model_cache
 import ui
 from attention import gpt2, maps
-from attention.errors import PlaygroundError
-from attention.toy import format_number
 
 tr = ui.translator()
 state = st.session_state
 axis = lambda name: tr(f"gpt2.axis.{name}")  # noqa: E731
-OTHER = "\u2026other"  # the picker's last option: type a hub id or a folder
-# Model input, not interface text: GPT-2 reads English, and a repeated phrase lets induction heads show.
-DEFAULT_TEXT = (
-    "When Mary and John went to the store, John gave a drink to Mary. "
-    "When Mary and John went to the store, John gave a drink to"
-)
 
 st.title(tr("gpt2.title"))
 st.markdown(tr("gpt2.intro"))
-
-default_model = gpt2.default_model_name()
-options = list(dict.fromkeys([default_model, *gpt2.allowed_models()[:3], OTHER]))
-label = lambda o: tr("gpt2.model.other") if o == OTHER else o  # noqa: E731
-choice = ui.choice(st.sidebar, tr("gpt2.model"), options, key="model", format_func=label)
-name = st.sidebar.text_input(tr("gpt2.model.path"), help=tr("gpt2.model.path_help"), key="model_path").strip()
-name = name if choice == OTHER else choice
-try:
-    with st.spinner(tr("gpt2.model.loading", name=name)):
-        loaded = model_cache.cached_model(name)
-except PlaygroundError as error:
-    ui.show_error(error, tr)
-    st.info(tr("gpt2.model.failed"))
-    st.stop()
-config = loaded.config
-params = format_number(sum(p.numel() for p in loaded.model.parameters()) / 1e6, 3) + " M"
-card = dict(name=name, layers=config.n_layer, heads=config.n_head, params=params, context=config.n_positions)
-st.sidebar.caption(tr("gpt2.model.card", **card))
-
-text = st.text_area(tr("gpt2.text"), value=DEFAULT_TEXT, help=tr("gpt2.text.help"), key="text")
-start = min(gpt2.DEFAULT_MAX_TOKENS, config.n_positions)
-limit = st.number_input(
-    tr("gpt2.max_tokens"), 1, config.n_positions, start, key="max_tokens", help=tr("gpt2.max_tokens.help")
-)
-try:
-    with st.spinner(tr("gpt2.tracing", n=limit)):
-        result = model_cache.cached_trace(name, text, int(limit))
-except PlaygroundError as error:
-    ui.show_error(error, tr)
-    st.stop()
-if result.truncated:
-    st.warning(tr("gpt2.warning.truncated", total=result.truncated_from, kept=result.n_tokens), icon="✂️")
+name, loaded, result = model_cache.model_and_trace(tr)
 
 st.header(tr("gpt2.tokens"))
 st.caption(tr("gpt2.tokens.count", n=result.n_tokens) + " · " + tr("gpt2.tokens.legend"))
@@ -64,9 +25,7 @@ if picked and picked[0] != state.get("overview_applied"):
     state.layer, state.head = int(picked[0]["layer"]), int(picked[0]["head"])
 
 st.header(tr("gpt2.head"))
-pick = st.columns(2)
-layer = pick[0].number_input(tr("gpt2.layer"), 0, result.layers - 1, 0, key="layer")
-head = pick[1].number_input(tr("gpt2.head_pick"), 0, result.heads - 1, 0, key="head")
+layer, head = model_cache.head_picker(tr, result)
 st.markdown(tr("gpt2.head.about"))
 size = maps.bins_for(result.n_tokens, 128)
 if size > 1:

@@ -53,10 +53,10 @@ def test_renders_maps_overview_and_verdict(monkeypatch, gpt2_dir):
 def test_switching_layer_and_head_reuses_the_trace(monkeypatch, gpt2_dir):
     seen = count_traces(monkeypatch)
     at = open_page(monkeypatch, gpt2_dir)
-    at.text_area(key="text").set_value("A text traced once, only once: once.").run()
+    at.text_area(key="text_input").set_value("A text traced once, only once: once.").run()
     assert seen == ["A text traced once, only once: once."]
-    at.number_input(key="layer").set_value(2).run()
-    at.number_input(key="head").set_value(3).run()
+    at.number_input(key="layer_input").set_value(2).run()
+    at.number_input(key="head_input").set_value(3).run()
     assert not at.exception
     assert at.subheader[0].value.startswith("Layer 2, head 3")
     assert seen == ["A text traced once, only once: once."]  # no new forward pass
@@ -65,15 +65,16 @@ def test_switching_layer_and_head_reuses_the_trace(monkeypatch, gpt2_dir):
 @pytest.mark.parametrize("text", ["", "   \n\t "])
 def test_empty_text_gets_a_message(monkeypatch, gpt2_dir, text):
     at = open_page(monkeypatch, gpt2_dir)
-    at.text_area(key="text").set_value(text).run()
+    at.text_area(key="text_input").set_value(text).run()
     assert not at.exception
     assert "no text to trace" in messages(at)
 
 
 def test_long_text_is_cut_with_a_warning(monkeypatch, gpt2_dir):
     at = open_page(monkeypatch, gpt2_dir)
-    at.number_input(key="max_tokens").set_value(10).run()
-    at.text_area(key="text").set_value("one two three four five six seven eight nine ten eleven twelve").run()
+    at.number_input(key="max_tokens_input").set_value(10).run()
+    long_text = "one two three four five six seven eight nine ten eleven twelve"
+    at.text_area(key="text_input").set_value(long_text).run()
     assert not at.exception
     assert "only the first 10 are traced" in messages(at)
 
@@ -88,7 +89,7 @@ def test_long_text_is_cut_with_a_warning(monkeypatch, gpt2_dir):
 )
 def test_odd_text_is_traced_literally(monkeypatch, gpt2_dir, text):
     at = open_page(monkeypatch, gpt2_dir)
-    at.text_area(key="text").set_value(text).run()
+    at.text_area(key="text_input").set_value(text).run()
     assert not at.exception and not at.error
     assert at.success  # the parity proof holds whatever the text
     rendered = [m.value for m in at.markdown]
