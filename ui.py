@@ -56,6 +56,7 @@ def choice(
     key: str,
     format_func: Callable[[Any], str],
     on_change: Callable[[], None] | None = None,
+    default: Any = None,
     **kwargs: Any,
 ) -> Any:
     """A selectbox whose choice survives a change of language or of the option labels.
@@ -68,7 +69,7 @@ def choice(
     labels = tuple(format_func(option) for option in options)
     widget_key = f"{key}:{zlib.crc32(repr(labels).encode()):08x}"
     if state.get(key) not in options:
-        state[key] = options[0]
+        state[key] = default if default in options else options[0]
     state[widget_key] = state[key]
 
     def changed() -> None:

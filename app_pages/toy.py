@@ -14,6 +14,7 @@ state = st.session_state
 
 def apply_preset() -> None:
     state.update(toy.load_preset(state.preset))
+    state.pop("handover_from", None)  # the vectors are no longer the ones a GPT-2 head sent
 
 
 def resize_matrices() -> None:
@@ -37,6 +38,8 @@ def sync_sizes() -> None:
 if "q_text" not in state:
     state.preset = "seed"
     apply_preset()
+state.setdefault("scale", True)  # set here, not as widget defaults, so a hand-over from GPT-2 can set them
+state.setdefault("temperature", 1.0)
 
 st.title(tr("toy.title"))
 st.markdown(tr("toy.intro"))
@@ -48,7 +51,11 @@ preset_label = lambda p: tr(f"toy.preset.{p}")  # noqa: E731
 ui.choice(
     st, tr("toy.preset"), list(toy.PRESETS), key="preset", format_func=preset_label, on_change=apply_preset
 )
-st.info(tr(f"toy.preset.{state.preset}.about"))
+if "handover_from" in state:
+    st.info(tr("toy.handover", **state.handover_from), icon="🔬")
+    st.page_link("app_pages/heads.py", label=tr("toy.handover.back"))
+else:
+    st.info(tr(f"toy.preset.{state.preset}.about"))
 for column, m in zip(st.columns(3), "qkv", strict=True):
     label, help_text = tr(f"toy.{m}_label"), tr("toy.matrix_help")
     column.text_area(label, key=f"{m}_text", height=140, help=help_text, on_change=sync_sizes)
@@ -57,10 +64,10 @@ for column, (name, limit) in zip(st.columns(3), toy.SIZE_LIMITS.items(), strict=
         tr(f"toy.{name}"), 1, limit, key=name, on_change=resize_matrices, help=tr("toy.resize_help")
     )
 switches = st.columns(3)
-scaled = switches[0].toggle(tr("toy.scale"), value=True, key="scale")
+scaled = switches[0].toggle(tr("toy.scale"), key="scale")
 causal = switches[1].toggle(tr("toy.causal"), key="causal")
 temperature = switches[2].number_input(
-    tr("toy.temperature"), value=1.0, step=0.1, key="temperature", help=tr("toy.temperature_help")
+    tr("toy.temperature"), step=0.1, key="temperature", help=tr("toy.temperature_help")
 )
 
 with ui.guarded(tr):

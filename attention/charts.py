@@ -12,6 +12,7 @@ from attention.toy import format_number
 
 MASKED_COLOR = "#d9d9d9"
 SCHEME = "blues"
+DIVERGING = {"redblue", "blueorange", "purpleorange"}
 PAIR = alt.Scale(range=["#1f5fbf", "#e8710a"])  # two series that stay apart for colour-blind readers
 
 
@@ -34,6 +35,7 @@ def heatmap(
     masked_text: str = "−∞",
     show_text: bool = True,
     cell_size: int = 58,
+    scheme: str = SCHEME,
 ) -> alt.Chart:
     """A (T_q, T_k) matrix as coloured cells; masked (−∞) cells are grey and say so.
 
@@ -71,7 +73,7 @@ def heatmap(
         color=alt.condition(
             "datum.masked",
             alt.value(MASKED_COLOR),
-            alt.Color("value:Q", title=value_title, scale=alt.Scale(scheme=SCHEME)),
+            alt.Color("value:Q", title=value_title, scale=_color_scale(scheme, frame["value"])),
         ),
         tooltip=tooltip,
     )
@@ -144,6 +146,14 @@ def scaling_charts(experiment: pd.DataFrame, label: Callable[[str], str]) -> alt
         .properties(title=titles["peak_title"], width=320, height=240)
     )
     return alt.hconcat(left, right).resolve_scale(color="independent")
+
+
+def _color_scale(scheme: str, values: pd.Series) -> alt.Scale:
+    """A diverging scheme is centred on 0, so that the sign of a product reads at a glance."""
+    if scheme in DIVERGING:
+        reach = float(values.abs().max()) if values.notna().any() else 1.0
+        return alt.Scale(scheme=scheme, domain=[-reach, reach], reverse=True)
+    return alt.Scale(scheme=scheme)
 
 
 def _unique(labels: Sequence[str]) -> list[str]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from safetensors import SafetensorError
@@ -23,19 +24,24 @@ from attention.core import attend
 from attention.errors import InputError, ModelLoadError, TraceError
 
 __all__ = [
+    "ABLATION_MODES",
     "ALLOWED_MODELS",
     "DEFAULT_MAX_TOKENS",
     "DEFAULT_MODEL",
     "LARGE_MODELS",
     "VISIBLE",
+    "Ablation",
     "LoadedModel",
     "Trace",
     "allowed_models",
     "attention_scale",
+    "attention_weights",
     "default_model_name",
     "display_tokens",
     "load_model",
+    "next_token_logits",
     "top_next_tokens",
+    "top_tokens",
     "trace",
 ]
 
@@ -456,22 +462,35 @@ def _library_forward(model: GPT2LMHeadModel, input_ids: torch.Tensor) -> tuple[t
 
 
 def _hand_forward(
-    model: GPT2LMHeadModel, input_ids: torch.Tensor, scales: tuple[float, ...]
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    model: GPT2LMHeadModel,
+    input_ids: torch.Tensor,
+    scales: tuple[float, ...],
+    *,
+    ablations: Mapping[int, Mapping[int, Ablation]] | None = None,
+    keep: tuple[str, ...] = ("q", "k", "v", "weights"),
+    logits: bool = True,
+) -> tuple[torch.Tensor | None, ...]:
     """GPT-2's forward pass written out, with `attend` as every layer's attention.
 
     Uses the model's own modules as plain functions (no hooks, nothing changed on the model), so
     concurrent traces cannot disturb each other. Returns q, k, v (layers, heads, T, head_dim),
     weights (layers, heads, T, T) and the next-token logits (vocab,).
+
+    ``ablations`` maps layer → head → mode (see `Ablation`): those heads' weights are replaced before
+    they meet v, and the weights returned are the replacements. What is not in ``keep`` is returned
+    as None and never stored (at 1024 tokens the weights alone are 600 MB); ``logits=False`` returns
+    None for the logits and skips everything only they need.
     """
     config, gpt = model.config, model.transformer
     n_layer, n_head, n_embd = config.n_layer, config.n_head, config.n_embd
     head_dim = n_embd // n_head
     t = input_ids.shape[1]
-    q_all = torch.empty(n_layer, n_head, t, head_dim)  # (layers, heads, T, head_dim)
-    k_all = torch.empty(n_layer, n_head, t, head_dim)
-    v_all = torch.empty(n_layer, n_head, t, head_dim)
-    weights_all = torch.empty(n_layer, n_head, t, t)  # (layers, heads, T, T)
+    ablations = ablations or {}
+    kept = {  # name → (layers, heads, T, head_dim)
+        name: torch.empty(n_layer, n_head, t, head_dim) for name in ("q", "k", "v") if name in keep
+    }
+    if "weights" in keep:
+        kept["weights"] = torch.empty(n_layer, n_head, t, t)  # (layers, heads, T, T)
 
     # Dropout is left out: the model is in eval mode, where it does nothing.
     x = gpt.wte(input_ids) + gpt.wpe(torch.arange(t))  # (1, T, C): token + position embeddings
@@ -485,27 +504,154 @@ def _hand_forward(
             # transformers then scores in float32 whatever the model's dtype; ours is float32 already.
             q, k = q.float(), k.float()
         steps = attend(q, k, v, causal=True, scale=scales[i])
-        y = steps.output.transpose(1, 2).reshape(1, t, n_embd)  # (1, T, C): heads side by side again
+        weights, output = steps.weights, steps.output  # (1, heads, T, T), (1, heads, T, head_dim)
+        if i in ablations:
+            weights, output = _ablate(weights, output, v, ablations[i])
+        for name, value in (("q", q), ("k", k), ("v", v), ("weights", weights)):
+            if name in kept:
+                kept[name][i] = value[0]  # (heads, T, head_dim) or (heads, T, T)
+        del steps, qkv, q, k  # scores, scaled, masked: T×T each, not kept past this layer
+        if i == n_layer - 1 and not logits:
+            break  # the weights are all there is to see; the last c_proj and MLP only feed the logits
+        y = output.transpose(1, 2).reshape(1, t, n_embd)  # (1, T, C): heads side by side again
         if i == n_layer - 1:
             # Past the last attention only the last position matters (it alone predicts the next
             # token), so the last c_proj and MLP run on one row instead of T.
             x, y = x[:, -1:], y[:, -1:]  # (1, 1, C)
         x = x + block.attn.c_proj(y)  # (1, T, C): residual
         x = x + block.mlp(block.ln_2(x))  # (1, T, C): residual
-        q_all[i], k_all[i], v_all[i] = q[0], k[0], v[0]
-        weights_all[i] = steps.weights[0]
-        del steps, qkv, q, k, v, y  # scores, scaled, masked: T×T each, not kept past this layer
+        del weights, output, v, y
 
-    next_token_logits = model.lm_head(gpt.ln_f(x[0, -1]))  # (vocab,)
+    next_token_logits = model.lm_head(gpt.ln_f(x[0, -1])) if logits else None  # (vocab,)
+    q_all, k_all, v_all, weights_all = (kept.get(name) for name in ("q", "k", "v", "weights"))
     return q_all, k_all, v_all, weights_all, next_token_logits
+
+
+# ---------------------------------------------------------------------------------------------------
+# Ablation: what the model predicts when a head is switched off
+
+Ablation = Literal["zero", "uniform", "previous"]
+"""How a head is switched off, by what replaces its weights (T, T) before they meet v:
+
+- "zero": nothing; the head adds nothing to the residual stream (its weights and output are 0,
+  as for a query with nothing to look at in `attend`). Only c_proj's bias remains of the layer's
+  attention once every head of it is zeroed.
+- "uniform": equal weights on every key the causal mask allows: query i averages tokens 0…i.
+- "previous": all weight on the token just before; token 0, with none before it, keeps itself.
+"""
+ABLATION_MODES: tuple[Ablation, ...] = ("zero", "uniform", "previous")
+
+
+def _ablation_weights(mode: Ablation, t: int) -> torch.Tensor:
+    """The (T, T) weights that replace an ablated head's."""
+    if mode == "zero":
+        return torch.zeros(t, t)
+    if mode == "uniform":
+        allowed = torch.ones(t, t).tril_()  # (T, T): the causal mask
+        return allowed / allowed.sum(dim=-1, keepdim=True)
+    previous = torch.zeros(t, t)
+    previous[0, 0] = 1.0
+    previous[torch.arange(1, t), torch.arange(t - 1)] = 1.0  # (T, T): the diagonal just below the main one
+    return previous
+
+
+def _ablate(
+    weights: torch.Tensor, output: torch.Tensor, v: torch.Tensor, modes: Mapping[int, Ablation]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One layer's weights (1, heads, T, T) and output (1, heads, T, head_dim), ``modes`` heads replaced."""
+    weights, output = weights.clone(), output.clone()
+    t = weights.shape[-1]
+    for head, mode in modes.items():
+        replaced = _ablation_weights(mode, t)  # (T, T)
+        weights[0, head] = replaced
+        output[0, head] = 0.0 if mode == "zero" else replaced @ v[0, head]  # (T, head_dim)
+    return weights, output
+
+
+def _by_layer(
+    config: GPT2Config, ablations: Mapping[tuple[int, int], Ablation]
+) -> dict[int, dict[int, Ablation]]:
+    """{(layer, head): mode} → {layer: {head: mode}}, refusing heads the model does not have."""
+    by_layer: dict[int, dict[int, Ablation]] = {}
+    for key, mode in ablations.items():
+        layer, head = key
+        if not (0 <= layer < config.n_layer and 0 <= head < config.n_head):
+            raise ValueError(
+                f"no head ({layer}, {head}) in a model of {config.n_layer}×{config.n_head} heads"
+            )
+        if mode not in ABLATION_MODES:
+            raise ValueError(f"unknown ablation {mode!r}; choose one of {', '.join(ABLATION_MODES)}")
+        by_layer.setdefault(int(layer), {})[int(head)] = mode
+    return by_layer
+
+
+def _input_ids(config: GPT2Config, token_ids: Sequence[int] | torch.Tensor) -> torch.Tensor:
+    ids = torch.as_tensor(token_ids, dtype=torch.long).reshape(1, -1)  # (1, T)
+    if not 1 <= ids.shape[1] <= config.n_positions:
+        raise ValueError(f"need 1 to {config.n_positions} token ids, got {ids.shape[1]}")
+    if bool((ids < 0).any()) or bool((ids >= config.vocab_size).any()):
+        raise ValueError(f"token ids must lie in [0, {config.vocab_size})")
+    return ids
+
+
+def next_token_logits(
+    loaded: LoadedModel,
+    token_ids: Sequence[int] | torch.Tensor,
+    ablations: Mapping[tuple[int, int], Ablation] | None = None,
+) -> torch.Tensor:
+    """The next-token logits (vocab,) from the hand-written forward, with ``ablations`` heads switched off.
+
+    ``ablations`` maps (layer, head) → "zero", "uniform" or "previous" (see `Ablation`). With none, the
+    result is bit for bit ``trace(...).hand_next_token_logits`` for the same tokens. A bad head or mode
+    is a programming error (ValueError): pages offer only the heads the model has.
+    Safe to call from many threads on one model, like `trace`.
+    """
+    config = loaded.config
+    input_ids = _input_ids(config, token_ids)
+    by_layer = _by_layer(config, ablations or {})
+    scales = tuple(attention_scale(config, i) for i in range(config.n_layer))
+    with torch.inference_mode():
+        *_, logits = _hand_forward(loaded.model, input_ids, scales, ablations=by_layer, keep=())
+    return logits
+
+
+def attention_weights(
+    loaded: LoadedModel,
+    token_ids: Sequence[int] | torch.Tensor,
+    ablations: Mapping[tuple[int, int], Ablation] | None = None,
+) -> torch.Tensor:
+    """Every head's weights (layers, heads, T, T) for these tokens, from the hand-written forward.
+
+    The same numbers as ``trace(...).weights``, for token ids that need not come from a text (`trace`
+    takes text, and random ids do not survive decoding and encoding again). Ablated heads show the
+    weights that replaced theirs, and every later layer what it computes without them.
+    """
+    config = loaded.config
+    input_ids = _input_ids(config, token_ids)
+    by_layer = _by_layer(config, ablations or {})
+    scales = tuple(attention_scale(config, i) for i in range(config.n_layer))
+    with torch.inference_mode():
+        _, _, _, weights, _ = _hand_forward(
+            loaded.model, input_ids, scales, ablations=by_layer, keep=("weights",), logits=False
+        )
+    return weights
+
+
+def top_tokens(loaded: LoadedModel, logits: torch.Tensor, k: int = 5) -> list[tuple[str, float]]:
+    """The ``k`` likeliest tokens for next-token ``logits`` (vocab,), as (display string, probability).
+
+    Only ids the tokenizer has are candidates (a model's embedding table may be padded past them);
+    the probabilities are still the model's, over its whole vocabulary.
+    """
+    probs = torch.softmax(logits, dim=-1)[: len(loaded.tokenizer)]  # (tokens the tokenizer can show,)
+    top = torch.topk(probs, min(k, probs.shape[0]))
+    ids = top.indices.tolist()
+    return list(zip(display_tokens(loaded.tokenizer, ids), top.values.tolist(), strict=True))
 
 
 def top_next_tokens(loaded: LoadedModel, result: Trace, k: int = 5) -> list[tuple[str, float]]:
     """The ``k`` likeliest next tokens after the traced text, as (display string, probability)."""
-    probs = torch.softmax(result.next_token_logits, dim=-1)  # (vocab,)
-    top = torch.topk(probs, min(k, probs.shape[0]))
-    ids = top.indices.tolist()
-    return list(zip(display_tokens(loaded.tokenizer, ids), top.values.tolist(), strict=True))
+    return top_tokens(loaded, result.next_token_logits, k)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -94,9 +94,9 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def format_matrix(matrix: Matrix) -> str:
+def format_matrix(matrix: Matrix, digits: int = 4) -> str:
     """Rows on lines, numbers separated by commas: the format `parse_matrix` reads back."""
-    return "\n".join(", ".join(format_number(x) for x in row) for row in matrix)
+    return "\n".join(", ".join(format_number(x, digits) for x in row) for row in matrix)
 
 
 def format_number(x: float, digits: int = 4) -> str:
@@ -285,4 +285,41 @@ def load_preset(key: str) -> dict[str, object]:
         "d_k": len(preset.q[0]),
         "causal": preset.causal,
         "token_names": preset.tokens,
+    }
+
+
+HANDOVER_DIGITS = 7  # enough that the toy page's scores agree with GPT-2's to the digits it shows
+
+
+def handover_keys(weights_row: torch.Tensor, query: int, limit: int = MAX_TOKENS) -> list[int]:
+    """Which tokens to send with ``query``: all of 0…query when they fit, else the query and the
+    ``limit`` − 1 earlier tokens it attends to most, in text order."""
+    if query + 1 <= limit:
+        return list(range(query + 1))
+    earlier = weights_row[:query].topk(limit - 1).indices.tolist()
+    return [*sorted(earlier), query]
+
+
+def handover(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, tokens: list[str], *, query: int, keys: list[int]
+) -> dict[str, object]:
+    """The toy page's widget values for one real head: its query vector, and the keys and values of ``keys``.
+
+    q, k, v are one head's (T, head_dim) tensors. The query is sent as the last token, so the toy
+    page's causal mask lets it see every key sent; numbers keep `HANDOVER_DIGITS` significant digits.
+    """
+    if not 0 <= query < len(tokens) or not keys or any(not 0 <= j <= query for j in keys):
+        raise InputError("toy.error.handover", query=query)
+    as_rows = lambda t: [[float(x) for x in row] for row in t.tolist()]  # noqa: E731
+    return {
+        "q_text": format_matrix(as_rows(q[query : query + 1]), HANDOVER_DIGITS),
+        "k_text": format_matrix(as_rows(k[keys]), HANDOVER_DIGITS),
+        "v_text": format_matrix(as_rows(v[keys]), HANDOVER_DIGITS),
+        "t_q": 1,
+        "t_k": len(keys),
+        "d_k": q.shape[-1],
+        "causal": True,
+        "scale": True,
+        "temperature": 1.0,
+        "token_names": tuple(tokens[j] for j in keys),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attention.strings import common, errors, gpt2, toy
+from attention.strings import common, errors, gpt2, heads, qk, toy
 
 LANGUAGES: dict[str, str] = {"en": "English", "vi": "Tiếng Việt"}
 DEFAULT_LANGUAGE = "en"
@@ -25,7 +25,7 @@ def _merge(*modules) -> dict[str, dict[str, str]]:
     return merged
 
 
-STRINGS = _merge(common, errors, toy, gpt2)
+STRINGS = _merge(common, errors, toy, gpt2, heads, qk)
 
 
 def normalize_language(lang: str | None) -> str:

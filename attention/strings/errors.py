@@ -55,4 +55,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Nhiệt độ softmax phải lớn hơn 0 (đang là {value}). "
         "1 là softmax thông thường; lớn hơn 1 làm attention dàn trải, nhỏ hơn 1 làm nó sắc nét hơn.",
     },
+    "toy.error.handover": {
+        "en": "Token {query} cannot be sent to the toy page with those keys: a query can only look at itself and earlier tokens.",
+        "vi": "Không thể gửi token {query} sang trang ví dụ với các khóa đó: một truy vấn chỉ được nhìn chính nó và các token phía trước.",
+    },
 }

@@ -188,4 +188,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Không chia tỉ lệ, softmax bão hòa",
     },
     "toy.why.table": {"en": "The numbers behind the charts", "vi": "Các con số phía sau biểu đồ"},
+    "toy.handover": {
+        "en": "These vectors come from {model}, layer {layer}, head {head}: the query of token {query} and the keys and values of {n} tokens up to it, with {digits} significant digits. The scores are GPT-2's own; softmax here runs over the tokens sent, so with fewer tokens than the text the weights are renormalised.",
+        "vi": "Các vector này lấy từ {model}, lớp {layer}, head {head}: truy vấn của token {query} cùng khóa và giá trị của {n} token tính đến nó, giữ {digits} chữ số có nghĩa. Các điểm chính là điểm của GPT-2; softmax ở đây chỉ chạy trên các token được gửi, nên khi ít token hơn văn bản thì trọng số được chuẩn hóa lại.",
+    },
+    "toy.handover.back": {"en": "← Back to what the heads do", "vi": "← Quay lại xem các head làm gì"},
 }

@@ -1,0 +1,58 @@
+"""The page that explains heads, through AppTest on a small GPT-2 built offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from streamlit.testing.v1 import AppTest
+
+from attention import toy
+from attention.gpt2 import load_model, trace
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+PAGE = "app_pages/heads.py"
+
+
+def open_page(monkeypatch, model: Path, **query: str) -> AppTest:
+    monkeypatch.setenv("ATTENTION_MODEL", str(model))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_qk_table_shows_the_traces_numbers(monkeypatch, gpt2_dir):
+    at = open_page(monkeypatch, gpt2_dir)
+    at.number_input(key="layer_input").set_value(1).run()
+    at.number_input(key="head_input").set_value(2).run()
+    table = at.dataframe[0].value
+    result = trace(load_model(gpt2_dir), at.text_area(key="text_input").value)
+    query = result.n_tokens - 1  # the page starts on the last token
+    keys = [int(label.split(" ")[0]) for label in table.iloc[:, 0]]
+    assert query in keys
+    shown = torch.tensor(table.iloc[:, 1].tolist())
+    assert torch.allclose(shown, result.k[1, 2, keys] @ result.q[1, 2, query], atol=1e-4)
+    weights = torch.tensor(table.iloc[:, 3].tolist())
+    assert torch.allclose(weights, result.weights[1, 2, query, keys], atol=1e-6)
+
+
+def test_the_hand_over_opens_the_toy_page_with_the_same_numbers(monkeypatch, gpt2_dir):
+    at = open_page(monkeypatch, gpt2_dir)
+    at.number_input(key="layer_input").set_value(2).run()
+    scores_before = at.dataframe[0].value.iloc[:, 1].tolist()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Attention, step by step"
+    assert "These vectors come from" in at.info[0].value and "layer 2, head 0" in at.info[0].value
+    q = toy.parse_matrix(at.text_area(key="q_text").value, "Q")
+    assert len(q) == 1 and len(q[0]) == 32 // 4  # one query, full head width
+    scores_on_toy_page = at.dataframe[0].value.iloc[0].tolist()  # one query row, one column per key
+    assert scores_on_toy_page == [toy.format_number(x) for x in scores_before]
+
+
+def test_vietnamese(monkeypatch, gpt2_dir):
+    at = open_page(monkeypatch, gpt2_dir, lang="vi")
+    assert at.title[0].value == "Các head làm gì"
