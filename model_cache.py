@@ -95,3 +95,27 @@ def head_picker(tr: Translator, result: gpt2.Trace) -> tuple[int, int]:
     layer = ui.shared(left, "number_input", tr("gpt2.layer"), key="layer", default=0, **layers)
     head = ui.shared(right, "number_input", tr("gpt2.head_pick"), key="head", default=0, **heads)
     return int(layer), int(head)
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def cached_probe(name: str):
+    """The induction probe of a model: it never depends on the text, so it runs once per model."""
+    from attention import heads
+
+    return heads.induction_probe(cached_model(name))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+def cached_roles(name: str, text: str, max_tokens: int):
+    """Every head's role scores for one trace (the probe comes from `cached_probe`)."""
+    from attention import heads
+
+    loaded = cached_model(name)
+    return heads.head_roles(loaded, cached_trace(name, text, max_tokens), induction=cached_probe(name))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=3600)
+def cached_ablation(name: str, text: str, max_tokens: int, switched: tuple[tuple[int, int], ...], mode: str):
+    """The next-token logits with the heads ``switched`` replaced by ``mode``, one forward pass per choice."""
+    result = cached_trace(name, text, max_tokens)
+    return gpt2.next_token_logits(cached_model(name), result.token_ids, {head: mode for head in switched})

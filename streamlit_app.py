@@ -16,6 +16,7 @@ pages = [
     st.Page("app_pages/toy.py", title=tr("nav.toy"), icon="🧮", url_path="toy", default=True),
     st.Page("app_pages/gpt2.py", title=tr("nav.gpt2"), icon="🔬", url_path="gpt2"),
     st.Page("app_pages/heads.py", title=tr("nav.heads"), icon="🧠", url_path="heads"),
+    st.Page("app_pages/flow.py", title=tr("nav.flow"), icon="🔀", url_path="flow"),
 ]
 navigation = st.navigation(pages)
 st.sidebar.caption(tr("sidebar.about"))

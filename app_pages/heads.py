@@ -4,7 +4,7 @@ import streamlit as st
 
 import model_cache
 import ui
-from attention import charts, qk, toy
+from attention import charts, heads, maps, qk, toy
 from attention.toy import format_number
 
 tr = ui.translator()
@@ -45,3 +45,39 @@ if st.button(tr("qk.to_toy"), help=tr("qk.to_toy.help", digits=toy.HANDOVER_DIGI
     state.handover_from = dict(model=name, layer=layer, head=head, query=labels[-1], n=len(keys),
                                digits=toy.HANDOVER_DIGITS)  # fmt: skip
     st.switch_page("app_pages/toy.py")
+
+st.header(tr("roles.title"))
+st.markdown(tr("roles.about"))
+roles = model_cache.cached_roles(name, result.text, result.n_tokens)
+role_names = [r for r in heads.ROLES if r != "entropy"]  # entropy has no threshold: it is a column to sort by
+pick = st.columns([3, 2])
+role_label = lambda r: tr(f"heads.role.{r}")  # noqa: E731
+sort_by_role = lambda: state.update(role_sort=state.role)  # noqa: E731
+role = ui.choice(
+    pick[0], tr("roles.pick"), role_names, key="role", format_func=role_label, on_change=sort_by_role
+)
+bounds = dict(min_value=0.0, max_value=1.0, step=0.05)
+threshold = ui.shared(pick[1], "slider", tr("roles.threshold"), key="role_threshold", default=0.5, **bounds)
+lit = roles.role_heads(role, threshold)
+if lit:
+    names = ", ".join(tr("roles.head_name", layer=layer_, head=head_) for layer_, head_ in lit)
+    st.markdown(tr("roles.found", n=len(lit), threshold=threshold, heads=names))
+else:
+    st.markdown(tr("roles.none", threshold=threshold))
+overview = maps.overview_chart(
+    result.weights, label=lambda n: tr(f"gpt2.axis.{n}"), highlight=lit, selected=None
+)
+st.altair_chart(overview, width="content")
+st.caption(tr("roles.probe", n=roles.probe_length))
+
+sort_by = ui.choice(
+    st, tr("roles.sort"), list(heads.ROLES), key="role_sort", format_func=role_label, default=role
+)
+table = roles.table().sort_values(sort_by, ascending=sort_by == "entropy")
+headers = {"layer": tr("roles.col.layer"), "head": tr("roles.col.head")} | {
+    r: tr(f"heads.role.{r}") for r in heads.ROLES
+}
+st.dataframe(table.rename(columns=headers).round(3), hide_index=True)
+with st.expander(tr("roles.definitions")):
+    for r in heads.ROLES:
+        st.markdown(f"**{tr(f'heads.role.{r}')}**: {tr(f'heads.role.{r}.about')}")

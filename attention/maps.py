@@ -158,12 +158,14 @@ def overview_chart(
     *,
     label: Callable[[str], str],
     selected: tuple[int, int] | None = None,
+    highlight: Sequence[tuple[int, int]] = (),
     bins: int = 12,
     width: int = 720,
 ) -> alt.Chart:
     """All layers × heads as small multiples in one chart; clicking a head selects it (param "pick").
 
-    ``label(name)`` supplies visible text for "layer", "head" and "weight".
+    ``selected`` and the heads in ``highlight`` keep full colour while the rest fade. ``label(name)``
+    supplies visible text for "layer", "head" and "weight".
     """
     layers, heads, t, _ = weights.shape
     frame = overview_frame(weights, bins=bins)
@@ -189,10 +191,14 @@ def overview_chart(
             alt.Tooltip("weight:Q", title=label("weight"), format=".3f"),
         ],
     }
-    if selected is not None:
-        layer, head = selected
+    bright = [*highlight, *([selected] if selected is not None else [])]
+    if bright:
+        # Heads a role picked (and the chosen head) keep full colour; the others fade.
+        keys = ", ".join(str(int(layer) * 1000 + int(head)) for layer, head in bright)
         encoding["opacity"] = alt.condition(
-            f"datum.layer == {int(layer)} && datum.head == {int(head)}", alt.value(1.0), alt.value(0.55)
+            f"indexof([{keys}], datum.layer * 1000 + datum.head) >= 0",
+            alt.value(1.0),
+            alt.value(0.3 if highlight else 0.55),
         )
     cell = max(2, width // grid_x)  # pixels per pooled cell, so the grid fits ``width``
     side_x, side_y = grid_x * cell, grid_y * cell

@@ -56,3 +56,38 @@ def test_the_hand_over_opens_the_toy_page_with_the_same_numbers(monkeypatch, gpt
 def test_vietnamese(monkeypatch, gpt2_dir):
     at = open_page(monkeypatch, gpt2_dir, lang="vi")
     assert at.title[0].value == "Các head làm gì"
+
+
+def select(at: AppTest, key: str, value: object) -> None:
+    (box,) = [b for b in at.selectbox if str(b.key).startswith(f"{key}:")]
+    box.set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_heads_sort_by_induction_and_a_role_lights_them_up(monkeypatch, gpt2_dir):
+    at = open_page(monkeypatch, gpt2_dir)
+    select(at, "role", "induction_text")
+    at.slider(key="role_threshold_input").set_value(0.0).run()
+    table = at.dataframe[1].value
+    column = "Induction (this text)"
+    assert table[column].tolist() == sorted(table[column].tolist(), reverse=True)
+    assert len(table) == 3 * 4  # every head of the small model
+    found = [m.value for m in at.markdown if "heads score at least 0" in m.value]
+    assert found and "12 heads" in found[0]  # threshold 0: every head is lit
+
+
+def test_switching_heads_off_changes_the_predictions(monkeypatch, gpt2_dir):
+    monkeypatch.setenv("ATTENTION_MODEL", str(gpt2_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("app_pages/flow.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.iloc[:, 1].tolist() == table.iloc[:, 2].tolist()  # nothing switched off yet
+    everything = [(layer, head) for layer in range(3) for head in range(4)]
+    at.multiselect(key="switched_input").set_value(everything).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.iloc[:, 1].tolist() != table.iloc[:, 2].tolist()
+    assert "with 12 heads changed" in table.columns[2]
+    select(at, "ablation_mode", "previous")
+    assert not at.exception and at.dataframe[0].value.iloc[:, 2].tolist() != table.iloc[:, 2].tolist()

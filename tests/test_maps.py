@@ -73,7 +73,9 @@ def test_overview_lays_every_head_out_once():
     assert frame.groupby(["layer", "head"]).size().eq(10 * 11 // 2).all()
     spec = maps.overview_chart(w, label=label, selected=(1, 2)).to_dict()
     assert spec["params"][0]["name"] == "pick"  # a click selects a head
-    assert "datum.layer == 1 && datum.head == 2" in str(spec["encoding"]["opacity"])
+    assert "indexof([1002], datum.layer * 1000 + datum.head)" in str(spec["encoding"]["opacity"])
+    spec = maps.overview_chart(w, label=label, highlight=[(0, 1), (1, 0)]).to_dict()
+    assert "indexof([1, 1000]" in str(spec["encoding"]["opacity"])
 
 
 def test_parity_heatmap_flags_heads_over_tolerance():
