@@ -10,7 +10,9 @@ ratio (extra time / trace time), the figure to read.
 - head_roles, probe given: the same with the probe passed in, as a page that caches it per model
   runs it for every new text (the probe never depends on the text).
 - rollout: attention rollout over all layers.
-- next token, one head off: `next_token_logits` with head (0, 0) zeroed, then `top_tokens`.
+- next token: the top predictions for the text, from the logits `trace` already computed.
+- next token, one head off: `next_token_logits` with head (0, 0) zeroed, then `top_tokens`: one more
+  forward pass, run only when a person switches heads off, so it is shown but not counted in the target.
 
     python benchmarks/bench_heads.py
 """
@@ -62,6 +64,7 @@ def main() -> int:
         "  of which the probe": lambda: induction_probe(loaded),
         "head_roles, probe given": lambda: head_roles(loaded, result, induction=probe),
         "rollout": lambda: rollout(result.weights),
+        "next token": lambda: top_tokens(loaded, result.next_token_logits, 5),
         "next token, one head off": ablated_top_tokens,
         "line_view of one head": lambda: line_view(result.weights[5, 1], result.tokens),
     }
@@ -83,15 +86,19 @@ def main() -> int:
     for name, value in ms.items():
         print(f"{name:<30} {value:>8.1f} {value / base:>7.2f}× {best[name] / best['trace']:>5.2f}×")
 
-    first = ["head_roles (with the probe)", "rollout", "next token, one head off"]
-    cached = ["head_roles, probe given", "rollout", "next token, one head off"]
+    first = ["head_roles (with the probe)", "rollout", "next token"]
+    cached = ["head_roles, probe given", "rollout", "next token"]
     for title, names in (("first text of a model", first), ("every later text (probe cached)", cached)):
         extra = sum(ms[name] for name in names)
         verdict = "meets" if extra / base <= TARGET_RATIO else "misses"
         print(
-            f"all extras, {title}: {extra:.1f} ms = {extra / base:.2f}× trace: "
+            f"roles + rollout + next token, {title}: {extra:.1f} ms = {extra / base:.2f}× trace: "
             f"{verdict} the target of ≤ {TARGET_RATIO}×"
         )
+    ablated = ms["next token, one head off"]
+    print(
+        f"switching a head off (on demand, not counted above): {ablated:.1f} ms = {ablated / base:.2f}× trace"
+    )
     return 0
 
 
