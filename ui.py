@@ -140,15 +140,16 @@ def matrix_block(
     row_title: str,
     col_title: str,
     value_title: str,
+    name: str,
 ) -> None:
-    """One step's matrix twice: the exact numbers as a table, and the same as a heatmap."""
+    """One step's matrix twice: the exact numbers as a table, and the same as a heatmap (exportable)."""
     left, right = st.columns([2, 3])
     with left:
         st.caption(tr("toy.table"))
         st.dataframe(charts.matrix_frame(values, rows, cols), width="content")
     with right:
         st.caption(tr("toy.chart"))
-        chart = charts.heatmap(
+        heatmap = charts.heatmap(
             values,
             rows,
             cols,
@@ -157,4 +158,34 @@ def matrix_block(
             value_title=value_title,
             masked_text=tr("common.masked"),
         )
-        st.altair_chart(chart, width="content")
+        from attention import export
+
+        csv = lambda: export.matrix_csv(values, rows, cols, corner=f"{row_title} \\ {col_title}")  # noqa: E731
+        chart(st, heatmap, tr, name, csv=csv)
+
+
+def chart(
+    container: Any,
+    spec: Any,
+    tr: Translator,
+    name: str,
+    *,
+    csv: Callable[[], bytes] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """An Altair chart with an export menu beside it: PNG and SVG (and the numbers as CSV, if given).
+
+    The files are only made when a button is clicked, on Streamlit's download thread.
+    """
+    shown = container.altair_chart(spec, **{"width": "content", **kwargs})
+    from attention import export  # vl-convert loads only when a page draws an exportable chart
+
+    with container.popover(tr("export.menu"), icon="⬇️"):
+        st.download_button(tr("export.png"), lambda: export.chart_png(spec), file_name=f"{name}.png",
+                           mime="image/png", on_click="ignore", key=f"png-{name}")  # fmt: skip
+        st.download_button(tr("export.svg"), lambda: export.chart_svg(spec), file_name=f"{name}.svg",
+                           mime="image/svg+xml", on_click="ignore", key=f"svg-{name}")  # fmt: skip
+        if csv is not None:
+            st.download_button(tr("export.csv"), csv, file_name=f"{name}.csv", mime="text/csv",
+                               on_click="ignore", key=f"csv-{name}")  # fmt: skip
+    return shown

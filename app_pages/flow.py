@@ -49,13 +49,13 @@ look = dict(
     value_title=tr("flow.rollout.share"),
 )
 cell = max(4, min(24, 880 // len(sources)))  # the whole text fits the page width
-st.altair_chart(
-    charts.heatmap(flow, layers, sources, show_text=False, cell_size=cell, **look), width="content"
-)
+ui.chart(st, charts.heatmap(flow, layers, sources, show_text=False, cell_size=cell, **look), tr, "rollout")
 
 st.header(tr("flow.lines"))
 layer, head = model_cache.head_picker(tr, result)
 st.markdown(tr("flow.lines.about", layer=layer, head=head, min_weight=0.02))
 line_label = lambda n: tr(f"heads.line.{n}")  # noqa: E731
 frame = heads.line_view(result.weights[layer, head], result.tokens, min_weight=0.02)
-st.altair_chart(heads.line_chart(frame, result.tokens, label=line_label, highlight=query), width="content")
+ui.chart(
+    st, heads.line_chart(frame, result.tokens, label=line_label, highlight=query), tr, f"lines-{layer}-{head}"
+)

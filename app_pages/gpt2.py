@@ -4,7 +4,7 @@ import streamlit as st
 
 import model_cache
 import ui
-from attention import gpt2, maps
+from attention import export, gpt2, maps
 
 tr = ui.translator()
 state = st.session_state
@@ -16,7 +16,7 @@ name, loaded, result = model_cache.model_and_trace(tr)
 
 st.header(tr("gpt2.tokens"))
 st.caption(tr("gpt2.tokens.count", n=result.n_tokens) + " · " + tr("gpt2.tokens.legend"))
-st.altair_chart(maps.token_strip(result.tokens, label=axis), width="content")
+ui.chart(st, maps.token_strip(result.tokens, label=axis), tr, "tokens")
 
 # A click in the overview picks a head; apply it before the layer and head inputs are drawn.
 picked = (state.get("overview") or {}).get("selection", {}).get("pick") or []
@@ -32,14 +32,19 @@ if size > 1:
     st.caption(tr("gpt2.pooled", size=size))
 titles = dict(query_title=axis("query"), key_title=axis("key"), weight_title=axis("weight"), max_bins=128)
 head_title = tr("gpt2.head.chart_title", layer=layer, head=head)
-st.altair_chart(
-    maps.head_heatmap(result.weights[layer, head], result.tokens, title=head_title, **titles), width="content"
+head_map = maps.head_heatmap(result.weights[layer, head], result.tokens, title=head_title, **titles)
+labels = maps.token_axis_labels(result.tokens)
+csv = lambda: export.matrix_csv(result.weights[layer, head], labels, labels, corner="query \\ key")  # noqa: E731
+ui.chart(st, head_map, tr, f"layer{layer}-head{head}", csv=csv)
+npz = lambda: export.trace_npz(result)  # noqa: E731
+st.download_button(
+    tr("export.npz"), npz, file_name="trace.npz", mime="application/octet-stream", on_click="ignore"
 )
 
 st.header(tr("gpt2.overview"))
 st.caption(tr("gpt2.overview.about"))
 overview = maps.overview_chart(result.weights, label=axis, selected=(layer, head))
-st.altair_chart(overview, on_select="rerun", selection_mode="pick", key="overview", width="content")
+ui.chart(st, overview, tr, "all-heads", on_select="rerun", selection_mode="pick", key="overview")
 
 st.header(tr("gpt2.parity"))
 st.markdown(tr("gpt2.parity.about"))
@@ -51,8 +56,8 @@ if verdict.ok:
 else:
     bad = dict(bad=verdict.mismatched_heads, tolerance=f"{gpt2.WEIGHTS_TOLERANCE:.0e}")
     st.error(tr("gpt2.parity.mismatch", **numbers, **bad), icon="❌")
-st.altair_chart(
-    maps.parity_heatmap(result.max_abs_diff, label=axis, tolerance=gpt2.WEIGHTS_TOLERANCE), width="content"
+ui.chart(
+    st, maps.parity_heatmap(result.max_abs_diff, label=axis, tolerance=gpt2.WEIGHTS_TOLERANCE), tr, "parity"
 )
 st.subheader(tr("gpt2.parity.side_by_side", layer=layer, head=head))
 sides = st.columns(2)
@@ -63,7 +68,7 @@ for column, key, weights in (
     side = maps.head_heatmap(
         weights[layer, head], result.tokens, title=tr(f"gpt2.parity.{key}"), side=320, **titles
     )
-    column.altair_chart(side, width="content")
+    ui.chart(column, side, tr, f"layer{layer}-head{head}-{key}")
 
 st.header(tr("gpt2.next"))
 top = gpt2.top_next_tokens(loaded, result, k=5)

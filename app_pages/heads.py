@@ -31,12 +31,12 @@ st.caption(tr("qk.products"))
 dims = [str(d) for d in range(dim)]
 look = dict(row_title=tr("qk.col.key"), col_title=tr("qk.dim"), value_title=tr("qk.product"), show_text=False,
             cell_size=11, scheme="redblue")  # fmt: skip
-st.altair_chart(charts.heatmap(b.products, labels, dims, **look), width="content")
+ui.chart(st, charts.heatmap(b.products, labels, dims, **look), tr, "qk-products")
 st.caption(tr("qk.table"))
 columns = {c: tr(f"qk.col.{c}") for c in ("key", "score", "scaled", "weight")}
 st.dataframe(qk.breakdown_table(b, result.tokens, columns), hide_index=True, width="content")
 st.caption(tr("qk.output", dim=dim))
-st.altair_chart(charts.heatmap(b.output[None, :], [labels[-1]], dims, **look), width="content")
+ui.chart(st, charts.heatmap(b.output[None, :], [labels[-1]], dims, **look), tr, "qk-output")
 
 if st.button(tr("qk.to_toy"), help=tr("qk.to_toy.help", digits=toy.HANDOVER_DIGITS), icon="🧮"):
     keys = b.keys
@@ -67,7 +67,7 @@ else:
 overview = maps.overview_chart(
     result.weights, label=lambda n: tr(f"gpt2.axis.{n}"), highlight=lit, selected=None
 )
-st.altair_chart(overview, width="content")
+ui.chart(st, overview, tr, "roles-overview")
 st.caption(tr("roles.probe", n=roles.probe_length))
 
 sort_by = ui.choice(

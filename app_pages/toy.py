@@ -87,7 +87,9 @@ with ui.guarded(tr):
         st.subheader(tr("toy.step1"))
         st.markdown(tr("toy.step1.about"))
         st.latex(toy.formula("scores"))
-        ui.matrix_block(tr, steps.scores, queries, keys, value_title=tr("common.score"), **axes)
+        ui.matrix_block(
+            tr, steps.scores, queries, keys, value_title=tr("common.score"), name="scores", **axes
+        )
         with st.expander(tr("toy.explain_cell"), expanded=True):
             pick = st.columns(2)
             i = ui.choice(
@@ -106,7 +108,9 @@ with ui.guarded(tr):
         else:
             st.markdown(tr("toy.step2.off", temperature=temperature))
             st.latex(toy.formula("scaled_off", tau=temperature))
-        ui.matrix_block(tr, steps.scaled, queries, keys, value_title=tr("common.score"), **axes)
+        ui.matrix_block(
+            tr, steps.scaled, queries, keys, value_title=tr("common.score"), name="scaled", **axes
+        )
 
         st.subheader(tr("toy.step_mask"))
         if causal:
@@ -114,14 +118,18 @@ with ui.guarded(tr):
             if t_q < t_k:
                 st.caption(tr("toy.step_mask.offset", t_q=t_q))
             st.latex(toy.formula("masked"))
-            ui.matrix_block(tr, steps.masked, queries, keys, value_title=tr("common.score"), **axes)
+            ui.matrix_block(
+                tr, steps.masked, queries, keys, value_title=tr("common.score"), name="masked", **axes
+            )
         else:
             st.markdown(tr("toy.step_mask.off"))
 
         st.subheader(tr("toy.step3"))
         st.markdown(tr("toy.step3.about"))
         st.latex(toy.formula("weights"))
-        ui.matrix_block(tr, steps.weights, queries, keys, value_title=tr("common.weight"), **axes)
+        ui.matrix_block(
+            tr, steps.weights, queries, keys, value_title=tr("common.weight"), name="weights", **axes
+        )
         sums = ", ".join(toy.format_number(float(s)) for s in steps.weights.sum(-1))
         st.caption(tr("toy.step3.rowsums", sums=sums))
         if steps.allowed is not None and not bool(steps.allowed.any(-1).all()):
@@ -132,7 +140,9 @@ with ui.guarded(tr):
         st.latex(toy.formula("output"))
         dims = [tr("toy.output_dim", i=d + 1) for d in range(len(v[0]))]
         axes["col_title"] = tr("common.value")
-        ui.matrix_block(tr, steps.output, queries, dims, value_title=tr("common.value"), **axes)
+        ui.matrix_block(
+            tr, steps.output, queries, dims, value_title=tr("common.value"), name="output", **axes
+        )
         lines = [f"{queries[r]}: {toy.explain_output(steps.weights[r].tolist(), v)}" for r in range(t_q)]
         st.code("\n".join(lines), language=None)
 
@@ -140,6 +150,6 @@ st.header(tr("toy.why"))
 with ui.guarded(tr):
     experiment = st.cache_data(toy.scaling_experiment)()
     st.markdown(tr("toy.why.about", tokens=8))
-    st.altair_chart(charts.scaling_charts(experiment, lambda name: tr(f"toy.why.{name}")))
+    ui.chart(st, charts.scaling_charts(experiment, lambda name: tr(f"toy.why.{name}")), tr, "why-sqrt-dk")
     with st.expander(tr("toy.why.table")):
         st.dataframe(experiment.round(4), hide_index=True)

@@ -25,4 +25,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "try other input or reload.",
         "vi": "Đã có lỗi khi vẽ phần này của trang. Phần còn lại vẫn hoạt động; hãy thử dữ liệu khác hoặc tải lại.",
     },
+    "export.menu": {"en": "Export", "vi": "Xuất"},
+    "export.png": {"en": "Picture (PNG)", "vi": "Ảnh (PNG)"},
+    "export.svg": {"en": "Vector drawing (SVG)", "vi": "Hình vector (SVG)"},
+    "export.csv": {"en": "The numbers (CSV)", "vi": "Các con số (CSV)"},
+    "export.npz": {"en": "The whole trace (NPZ)", "vi": "Toàn bộ kết quả phân tích (NPZ)"},
 }

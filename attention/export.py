@@ -1,0 +1,55 @@
+"""What a speaker takes away: charts as PNG and SVG (rendered without a browser), tensors as CSV and NPZ."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import torch
+import vl_convert as vlc
+
+# Export renders whole charts, however many rows they hold; the 5000-row guard is for notebooks
+# that would otherwise embed huge data by accident. Set once, when this module is imported.
+alt.data_transformers.disable_max_rows()
+
+
+def chart_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
+    """The chart as a PNG, ``scale`` × its size on screen (2 reads well on a slide)."""
+    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> bytes:
+    """The chart as an SVG file: sharp at any size, editable in a drawing program."""
+    return vlc.vegalite_to_svg(chart.to_json()).encode()
+
+
+def matrix_csv(values: torch.Tensor, rows: Sequence[str], cols: Sequence[str], *, corner: str = "") -> bytes:
+    """One (rows, cols) matrix as CSV with a header row and a label column; exact values, −∞ as -inf."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([corner, *cols])
+    for label, row in zip(rows, values.tolist(), strict=True):
+        writer.writerow([label, *(repr(float(x)) for x in row)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def trace_npz(result) -> bytes:
+    """A whole trace (`attention.gpt2.Trace`) as a compressed NumPy archive, one array per field."""
+    arrays = {
+        "token_ids": np.asarray(result.token_ids, dtype=np.int64),
+        "tokens": np.asarray(result.tokens, dtype=str),
+        "q": result.q.numpy(),
+        "k": result.k.numpy(),
+        "v": result.v.numpy(),
+        "weights": result.weights.numpy(),
+        "library_weights": result.library_weights.numpy(),
+        "max_abs_diff": result.max_abs_diff.numpy(),
+        "next_token_logits": result.next_token_logits.numpy(),
+        "scales": np.asarray(result.scales),
+    }
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()

@@ -1,0 +1,59 @@
+"""Exports for slides and notebooks: valid PNG and SVG without a browser, exact CSV, a loadable NPZ."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import torch
+
+from attention import charts, export, toy
+from attention.gpt2 import trace
+
+
+def seed_chart():
+    seed = toy.PRESETS["seed"]
+    steps = toy.run(seed.q, seed.k, seed.v)
+    return steps, charts.heatmap(
+        steps.scaled, ["q1"], ["t1", "t2"], row_title="q", col_title="k", value_title="s"
+    )
+
+
+def test_png_is_a_real_png_of_the_chart():
+    _, chart = seed_chart()
+    png = export.chart_png(chart, scale=1)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert 100 < width < 600 and 50 < height < 400
+    assert int.from_bytes(export.chart_png(chart, scale=2)[16:20], "big") == 2 * width
+
+
+def test_svg_carries_the_numbers_as_text():
+    _, chart = seed_chart()
+    svg = export.chart_svg(chart).decode()
+    assert svg.startswith("<svg") and "2.309" in svg and "8.083" in svg
+
+
+def test_csv_keeps_every_digit_and_the_labels():
+    steps, _ = seed_chart()
+    text = export.matrix_csv(steps.scaled, ["q1"], ["t1", "t2"], corner="query").decode()
+    header, row = text.strip().splitlines()
+    assert header == "query,t1,t2"
+    label, *values = row.split(",")
+    assert label == "q1" and [float(x) for x in values] == steps.scaled[0].tolist()
+
+
+def test_masked_cells_export_as_minus_infinity():
+    sentence = toy.PRESETS["sentence"]
+    steps = toy.run(sentence.q, sentence.k, sentence.v, causal=True)
+    rows = export.matrix_csv(steps.masked, list("abcd"), list("abcd")).decode().splitlines()
+    assert rows[1].split(",")[2:] == ["-inf", "-inf", "-inf"]
+
+
+def test_npz_holds_the_whole_trace(small_gpt2):
+    result = trace(small_gpt2, "The cat sat on the mat.")
+    archive = np.load(io.BytesIO(export.trace_npz(result)))
+    assert archive["tokens"].tolist() == result.tokens
+    assert torch.equal(torch.from_numpy(archive["weights"]), result.weights)
+    assert torch.equal(torch.from_numpy(archive["library_weights"]), result.library_weights)
+    assert archive["q"].shape == tuple(result.q.shape)
