@@ -34,12 +34,19 @@ def cached_trace(name: str, text: str, max_tokens: int) -> gpt2.Trace:
     return gpt2.trace(cached_model(name), text, max_tokens=max_tokens)
 
 
-def model_and_trace(tr: Translator) -> tuple[str, gpt2.LoadedModel, gpt2.Trace]:
+LINK = dict(model=ui.TEXT, model_path=ui.TEXT, text=ui.TEXT, max_tokens=ui.INT, layer=ui.INT, head=ui.INT)
+
+
+def model_and_trace(
+    tr: Translator, page: str, link: dict[str, ui.Codec] | None = None
+) -> tuple[str, gpt2.LoadedModel, gpt2.Trace]:
     """The model picker (sidebar), the text and token limit, and the cached trace they name.
 
-    Shared by every page about a real model: the choices follow the person from page to page. A model
-    that cannot be loaded or a text that cannot be traced is explained on the page, which then stops.
+    Shared by every page about a real model: the choices follow the person from page to page, and
+    they (with the page's own ``link`` fields) are kept in the URL, so a copied link reopens the view.
+    A model that cannot be loaded or a text that cannot be traced is explained, and the page stops.
     """
+    ui.linked_state(page, {**LINK, **(link or {})})
     options = list(dict.fromkeys([gpt2.default_model_name(), *gpt2.allowed_models()[:3], OTHER]))
     label = lambda o: tr("gpt2.model.other") if o == OTHER else o  # noqa: E731
     choice = ui.choice(st.sidebar, tr("gpt2.model"), options, key="model", format_func=label)
@@ -71,6 +78,7 @@ def model_and_trace(tr: Translator) -> tuple[str, gpt2.LoadedModel, gpt2.Trace]:
     limit = ui.shared(
         st, "number_input", tr("gpt2.max_tokens"), key="max_tokens", default=gpt2.DEFAULT_MAX_TOKENS, **limits
     )
+    st.session_state["_traced"] = (name, text, int(limit))  # what `traced` hands the other caches
     try:
         with st.spinner(tr("gpt2.tracing", n=limit)):
             result = cached_trace(name, text, int(limit))
@@ -97,6 +105,11 @@ def head_picker(tr: Translator, result: gpt2.Trace) -> tuple[int, int]:
     return int(layer), int(head)
 
 
+def traced() -> tuple[str, str, int]:
+    """The (model, text, limit) of this run's trace: the key under which every cache below finds it."""
+    return st.session_state["_traced"]
+
+
 @st.cache_resource(show_spinner=False, max_entries=3)
 def cached_probe(name: str):
     """The induction probe of a model: it never depends on the text, so it runs once per model."""
@@ -119,3 +132,11 @@ def cached_ablation(name: str, text: str, max_tokens: int, switched: tuple[tuple
     """The next-token logits with the heads ``switched`` replaced by ``mode``, one forward pass per choice."""
     result = cached_trace(name, text, max_tokens)
     return gpt2.next_token_logits(cached_model(name), result.token_ids, {head: mode for head in switched})
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
+def cached_overview(name: str, text: str, max_tokens: int):
+    """The pooled all-heads grid of one trace: computed once, not on every change of head."""
+    from attention import maps
+
+    return maps.overview_frame(cached_trace(name, text, max_tokens).weights)

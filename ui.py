@@ -6,6 +6,7 @@ data, charts and errors into elements on the page.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import zlib
@@ -100,6 +101,15 @@ def shared(container: Any, widget: str, label: str, *, key: str, default: Any, *
     return state[key]
 
 
+def four_digits(frame: Any) -> dict[str, Any]:
+    """Column settings that show a table's numbers with four significant digits (the data stays exact)."""
+    return {
+        name: st.column_config.NumberColumn(format="%.4g")
+        for name, dtype in frame.dtypes.items()
+        if dtype.kind == "f"
+    }
+
+
 def translator() -> Translator:
     """The catalogue bound to the language this session picked."""
     return Translator(normalize_language(st.session_state.get(LANG_KEY)))
@@ -189,3 +199,46 @@ def chart(
             st.download_button(tr("export.csv"), csv, file_name=f"{name}.csv", mime="text/csv",
                                on_click="ignore", key=f"csv-{name}")  # fmt: skip
     return shown
+
+
+# ---------------------------------------------------------------------------------------------------
+# Shareable links: a page's meaningful state mirrored in the URL query
+
+Codec = tuple[Callable[[Any], str], Callable[[str], Any]]  # (to the URL, back from it)
+
+TEXT: Codec = (str, str)
+INT: Codec = (lambda x: str(int(x)), int)
+FLOAT: Codec = (lambda x: repr(float(x)), float)
+FLAG: Codec = (lambda x: "1" if x else "0", lambda s: s == "1")
+# Matrix texts travel as rows split by ";" (a line break in the page's text areas).
+MATRIX: Codec = (lambda x: ";".join(str(x).splitlines()), lambda s: "\n".join(s.split(";")))
+HEADS: Codec = (
+    lambda pairs: ",".join(f"{layer}.{head}" for layer, head in pairs),
+    lambda s: [tuple(int(n) for n in item.split(".")) for item in s.split(",") if item],
+)
+
+
+def linked_state(page: str, fields: dict[str, Codec]) -> None:
+    """Keep ``fields`` of the session state in the URL, so a copied link reopens this exact view.
+
+    The first time a session shows ``page``, values in the URL are taken over (one that cannot be
+    read is ignored); on every run the current values are written back. Call it before the widgets
+    are drawn, and `write_link` again after anything the page changes while drawing.
+    """
+    state = st.session_state
+    opened = state.setdefault("_linked_pages", set())
+    if page not in opened:
+        opened.add(page)
+        for key, (_, decode) in fields.items():
+            if key in st.query_params:
+                with contextlib.suppress(ValueError, TypeError):
+                    state[key] = decode(st.query_params[key])
+    write_link(fields)
+
+
+def write_link(fields: dict[str, Codec]) -> None:
+    """Write ``fields`` into the URL query (a field not set in the session is left out)."""
+    state = st.session_state
+    for key, (encode, _) in fields.items():
+        if key in state and state[key] is not None:
+            st.query_params[key] = encode(state[key])

@@ -11,7 +11,8 @@ tr = ui.translator()
 
 st.title(tr("flow.title"))
 st.markdown(tr("flow.intro"))
-name, loaded, result = model_cache.model_and_trace(tr)
+link = dict(switched=ui.HEADS, ablation_mode=ui.TEXT, query_token=ui.INT)
+name, loaded, result = model_cache.model_and_trace(tr, "flow", link)
 
 st.header(tr("flow.next"))
 every_head = [(layer, head) for layer in range(result.layers) for head in range(result.heads)]
@@ -25,14 +26,15 @@ st.caption(tr(f"heads.ablation.{mode}.about"))
 before = gpt2.top_tokens(loaded, result.hand_next_token_logits, k=8)
 logits = result.hand_next_token_logits
 if switched:
-    logits = model_cache.cached_ablation(name, result.text, result.n_tokens, tuple(sorted(switched)), mode)
+    logits = model_cache.cached_ablation(*model_cache.traced(), tuple(sorted(switched)), mode)
 after = dict(gpt2.top_tokens(loaded, logits, k=len(loaded.tokenizer)))
 columns = [tr("flow.col.token"), tr("flow.col.before"), tr("flow.col.after", n=len(switched))]
 rows = [[token, round(p, 4), round(after.get(token, 0.0), 4)] for token, p in before]
 st.dataframe({c: [row[i] for row in rows] for i, c in enumerate(columns)}, hide_index=True)
 top, p_top = before[0]
-change = dict(token=top, before=format_number(p_top), after=format_number(after.get(top, 0.0)))
-st.markdown(tr("flow.top_change", **change))
+if switched:
+    change = dict(token=top, before=format_number(p_top), after=format_number(after.get(top, 0.0)))
+    st.markdown(tr("flow.top_change", **change))
 
 st.header(tr("heads.rollout"))
 st.markdown(tr("heads.rollout.about"))
@@ -48,8 +50,13 @@ look = dict(
     col_title=tr("flow.rollout.source"),
     value_title=tr("flow.rollout.share"),
 )
-cell = max(4, min(24, 880 // len(sources)))  # the whole text fits the page width
-ui.chart(st, charts.heatmap(flow, layers, sources, show_text=False, cell_size=cell, **look), tr, "rollout")
+cell = max(4, min(24, 880 // len(sources)))  # the whole text fits the page width; rows stay readable
+ui.chart(
+    st,
+    charts.heatmap(flow, layers, sources, show_text=False, cell_size=cell, row_size=20, **look),
+    tr,
+    "rollout",
+)
 
 st.header(tr("flow.lines"))
 layer, head = model_cache.head_picker(tr, result)
@@ -59,3 +66,4 @@ frame = heads.line_view(result.weights[layer, head], result.tokens, min_weight=0
 ui.chart(
     st, heads.line_chart(frame, result.tokens, label=line_label, highlight=query), tr, f"lines-{layer}-{head}"
 )
+ui.write_link({**model_cache.LINK, **link})  # what the page changed while drawing

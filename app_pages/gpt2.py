@@ -12,7 +12,8 @@ axis = lambda name: tr(f"gpt2.axis.{name}")  # noqa: E731
 
 st.title(tr("gpt2.title"))
 st.markdown(tr("gpt2.intro"))
-name, loaded, result = model_cache.model_and_trace(tr)
+link: dict = {}  # this page keeps only the shared fields in its links
+name, loaded, result = model_cache.model_and_trace(tr, "gpt2", link)
 
 st.header(tr("gpt2.tokens"))
 st.caption(tr("gpt2.tokens.count", n=result.n_tokens) + " · " + tr("gpt2.tokens.legend"))
@@ -43,7 +44,8 @@ st.download_button(
 
 st.header(tr("gpt2.overview"))
 st.caption(tr("gpt2.overview.about"))
-overview = maps.overview_chart(result.weights, label=axis, selected=(layer, head))
+grid = model_cache.cached_overview(*model_cache.traced())
+overview = maps.overview_chart(result.weights, label=axis, selected=(layer, head), frame=grid)
 ui.chart(st, overview, tr, "all-heads", on_select="rerun", selection_mode="pick", key="overview")
 
 st.header(tr("gpt2.parity"))
@@ -74,3 +76,4 @@ st.header(tr("gpt2.next"))
 top = gpt2.top_next_tokens(loaded, result, k=5)
 columns = {tr("gpt2.next.token"): [tok for tok, _ in top], tr("gpt2.next.probability"): [p for _, p in top]}
 st.dataframe(columns, hide_index=True)
+ui.write_link({**model_cache.LINK, **link})  # what the page changed while drawing

@@ -12,7 +12,8 @@ state = st.session_state
 
 st.title(tr("heads.title"))
 st.markdown(tr("heads.intro"))
-name, loaded, result = model_cache.model_and_trace(tr)
+link = dict(query_token=ui.INT, role=ui.TEXT)
+name, loaded, result = model_cache.model_and_trace(tr, "heads", link)
 
 st.header(tr("qk.title"))
 layer, head = model_cache.head_picker(tr, result)
@@ -34,8 +35,12 @@ look = dict(row_title=tr("qk.col.key"), col_title=tr("qk.dim"), value_title=tr("
 ui.chart(st, charts.heatmap(b.products, labels, dims, **look), tr, "qk-products")
 st.caption(tr("qk.table"))
 columns = {c: tr(f"qk.col.{c}") for c in ("key", "score", "scaled", "weight")}
-st.dataframe(qk.breakdown_table(b, result.tokens, columns), hide_index=True, width="content")
+table = qk.breakdown_table(b, result.tokens, columns)
+st.dataframe(
+    table, hide_index=True, width="content", height=38 + 35 * len(table), column_config=ui.four_digits(table)
+)
 st.caption(tr("qk.output", dim=dim))
+look.update(row_title=tr("gpt2.axis.query"), value_title=tr("common.value"))
 ui.chart(st, charts.heatmap(b.output[None, :], [labels[-1]], dims, **look), tr, "qk-output")
 
 if st.button(tr("qk.to_toy"), help=tr("qk.to_toy.help", digits=toy.HANDOVER_DIGITS), icon="🧮"):
@@ -48,7 +53,7 @@ if st.button(tr("qk.to_toy"), help=tr("qk.to_toy.help", digits=toy.HANDOVER_DIGI
 
 st.header(tr("roles.title"))
 st.markdown(tr("roles.about"))
-roles = model_cache.cached_roles(name, result.text, result.n_tokens)
+roles = model_cache.cached_roles(*model_cache.traced())
 role_names = [r for r in heads.ROLES if r != "entropy"]  # entropy has no threshold: it is a column to sort by
 pick = st.columns([3, 2])
 role_label = lambda r: tr(f"heads.role.{r}")  # noqa: E731
@@ -64,8 +69,9 @@ if lit:
     st.markdown(tr("roles.found", n=len(lit), threshold=threshold, heads=names))
 else:
     st.markdown(tr("roles.none", threshold=threshold))
+grid = model_cache.cached_overview(*model_cache.traced())
 overview = maps.overview_chart(
-    result.weights, label=lambda n: tr(f"gpt2.axis.{n}"), highlight=lit, selected=None
+    result.weights, label=lambda n: tr(f"gpt2.axis.{n}"), highlight=lit, frame=grid
 )
 ui.chart(st, overview, tr, "roles-overview")
 st.caption(tr("roles.probe", n=roles.probe_length))
@@ -81,3 +87,4 @@ st.dataframe(table.rename(columns=headers).round(3), hide_index=True)
 with st.expander(tr("roles.definitions")):
     for r in heads.ROLES:
         st.markdown(f"**{tr(f'heads.role.{r}')}**: {tr(f'heads.role.{r}.about')}")
+ui.write_link({**model_cache.LINK, **link})  # what the page changed while drawing

@@ -18,26 +18,22 @@ def apply_preset() -> None:
 
 
 def resize_matrices() -> None:
-    try:
-        q, k, v = (toy.parse_matrix(state[f"{m}_text"], m.upper()) for m in "qkv")
-    except InputError:
-        return  # the page shows what is wrong with the text; resizing waits until it is fixed
-    state.q_text = toy.format_matrix(toy.resize(q, state.t_q, state.d_k, seed=1))
-    state.k_text = toy.format_matrix(toy.resize(k, state.t_k, state.d_k, seed=2))
-    state.v_text = toy.format_matrix(toy.resize(v, state.t_k, len(v[0]), seed=3))
+    state.update(toy.resized(state))
 
 
 def sync_sizes() -> None:
-    try:
-        q, k = toy.parse_matrix(state.q_text, "Q"), toy.parse_matrix(state.k_text, "K")
-    except InputError:
-        return
-    state.t_q, state.t_k, state.d_k = len(q), len(k), len(q[0])
+    state.update(toy.sizes(state))
 
 
-if "q_text" not in state:
+first_visit = "q_text" not in state
+if first_visit:
     state.preset = "seed"
     apply_preset()
+matrices = dict(q_text=ui.MATRIX, k_text=ui.MATRIX, v_text=ui.MATRIX)
+link = dict(preset=ui.TEXT, **matrices, causal=ui.FLAG, scale=ui.FLAG, temperature=ui.FLOAT)
+ui.linked_state("toy", link)  # a shared link brings its matrices and switches
+if first_visit:
+    sync_sizes()
 state.setdefault("scale", True)  # set here, not as widget defaults, so a hand-over from GPT-2 can set them
 state.setdefault("temperature", 1.0)
 
@@ -84,12 +80,13 @@ with ui.guarded(tr):
         st.caption(tr("toy.shape_line", t_q=t_q, t_k=t_k, d_k=d_k, d_v=len(v[0])))
         axes = dict(row_title=tr("common.query"), col_title=tr("common.key"))
 
+        def show(step: str, cols: list[str] = keys, value: str = "common.score") -> None:
+            ui.matrix_block(tr, getattr(steps, step), queries, cols, value_title=tr(value), name=step, **axes)
+
         st.subheader(tr("toy.step1"))
         st.markdown(tr("toy.step1.about"))
         st.latex(toy.formula("scores"))
-        ui.matrix_block(
-            tr, steps.scores, queries, keys, value_title=tr("common.score"), name="scores", **axes
-        )
+        show("scores")
         with st.expander(tr("toy.explain_cell"), expanded=True):
             pick = st.columns(2)
             i = ui.choice(
@@ -98,7 +95,7 @@ with ui.guarded(tr):
             j = ui.choice(
                 pick[1], tr("toy.explain_key"), range(t_k), key="explain_k", format_func=keys.__getitem__
             )
-            st.code(f"{queries[i]} · {keys[j]} = {toy.explain_score(q[i], k[j])}", language=None)
+            st.code(f"q({queries[i]}) · k({keys[j]}) = {toy.explain_score(q[i], k[j])}", language=None)
 
         st.subheader(tr("toy.step2"))
         if scaled:
@@ -108,9 +105,7 @@ with ui.guarded(tr):
         else:
             st.markdown(tr("toy.step2.off", temperature=temperature))
             st.latex(toy.formula("scaled_off", tau=temperature))
-        ui.matrix_block(
-            tr, steps.scaled, queries, keys, value_title=tr("common.score"), name="scaled", **axes
-        )
+        show("scaled")
 
         st.subheader(tr("toy.step_mask"))
         if causal:
@@ -118,18 +113,14 @@ with ui.guarded(tr):
             if t_q < t_k:
                 st.caption(tr("toy.step_mask.offset", t_q=t_q))
             st.latex(toy.formula("masked"))
-            ui.matrix_block(
-                tr, steps.masked, queries, keys, value_title=tr("common.score"), name="masked", **axes
-            )
+            show("masked")
         else:
             st.markdown(tr("toy.step_mask.off"))
 
         st.subheader(tr("toy.step3"))
         st.markdown(tr("toy.step3.about"))
         st.latex(toy.formula("weights"))
-        ui.matrix_block(
-            tr, steps.weights, queries, keys, value_title=tr("common.weight"), name="weights", **axes
-        )
+        show("weights", value="common.weight")
         sums = ", ".join(toy.format_number(float(s)) for s in steps.weights.sum(-1))
         st.caption(tr("toy.step3.rowsums", sums=sums))
         if steps.allowed is not None and not bool(steps.allowed.any(-1).all()):
@@ -140,9 +131,7 @@ with ui.guarded(tr):
         st.latex(toy.formula("output"))
         dims = [tr("toy.output_dim", i=d + 1) for d in range(len(v[0]))]
         axes["col_title"] = tr("common.value")
-        ui.matrix_block(
-            tr, steps.output, queries, dims, value_title=tr("common.value"), name="output", **axes
-        )
+        show("output", dims, "common.value")
         lines = [f"{queries[r]}: {toy.explain_output(steps.weights[r].tolist(), v)}" for r in range(t_q)]
         st.code("\n".join(lines), language=None)
 
@@ -153,3 +142,4 @@ with ui.guarded(tr):
     ui.chart(st, charts.scaling_charts(experiment, lambda name: tr(f"toy.why.{name}")), tr, "why-sqrt-dk")
     with st.expander(tr("toy.why.table")):
         st.dataframe(experiment.round(4), hide_index=True)
+ui.write_link(link)  # sizes and switches the page changed while drawing

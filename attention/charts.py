@@ -33,16 +33,23 @@ def heatmap(
     col_title: str,
     value_title: str,
     masked_text: str = "−∞",
-    show_text: bool = True,
-    cell_size: int = 58,
+    show_text: bool | None = None,
+    cell_size: int | None = None,
+    row_size: int | None = None,
     scheme: str = SCHEME,
+    max_width: int = 520,
 ) -> alt.Chart:
-    """A (T_q, T_k) matrix as coloured cells; masked (−∞) cells are grey and say so.
+    """A (T_q, T_k) matrix as coloured cells; masked (−∞) cells are grey and read −∞.
 
     Row and column order follow the labels (queries down, keys across), tooltips carry the exact
     value, and non-finite cells are left out of the colour scale so one −∞ does not wash it out.
+    Cells shrink so that the chart fits ``max_width`` pixels; numbers are written in them while they
+    fit (``show_text`` forces either way). ``row_size`` sets a different height for the rows.
     """
     rows, cols = values.shape
+    cell_size = cell_size or max(10, min(58, max_width // max(cols, 1)))
+    row_size = row_size or cell_size
+    show_text = cell_size >= 40 if show_text is None else show_text
     row_names, col_names = _unique(row_labels), _unique(col_labels)
     records = []
     for r in range(rows):
@@ -53,15 +60,21 @@ def heatmap(
                 {
                     "row": row_names[r],
                     "col": col_names[c],
-                    "value": x if finite else None,
-                    "text": format_number(x) if finite else masked_text,
+                    "value": x if finite else 0.0,
+                    "text": format_number(x) if finite else "−∞",
                     "exact": repr(x) if finite else masked_text,
                     "masked": not finite,
                 }
             )
     frame = pd.DataFrame.from_records(records)
+    finite = frame.loc[~frame["masked"], "value"]
     base = alt.Chart(frame).encode(
-        x=alt.X("col:N", sort=col_names, title=col_title, axis=alt.Axis(labelAngle=0, orient="top")),
+        x=alt.X(
+            "col:N",
+            sort=col_names,
+            title=col_title,
+            axis=alt.Axis(labelAngle=0 if cols <= 16 else -60, orient="top"),
+        ),
         y=alt.Y("row:N", sort=row_names, title=row_title),
     )
     tooltip = [
@@ -69,28 +82,33 @@ def heatmap(
         alt.Tooltip("col:N", title=col_title),
         alt.Tooltip("exact:N", title=value_title),
     ]
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.condition(
-            "datum.masked",
-            alt.value(MASKED_COLOR),
-            alt.Color("value:Q", title=value_title, scale=_color_scale(scheme, frame["value"])),
-        ),
-        tooltip=tooltip,
+    # Masked cells are their own layer: a grey that the colour scale never sees.
+    masked = base.transform_filter("datum.masked").mark_rect(
+        stroke="white", strokeWidth=1, color=MASKED_COLOR
     )
-    layers = [cells]
+    cells = (
+        base.transform_filter("!datum.masked")
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            color=alt.Color("value:Q", title=value_title, scale=_color_scale(scheme, finite)),
+            tooltip=tooltip,
+        )
+    )
+    layers = [masked.encode(tooltip=tooltip), cells]
     if show_text:
-        finite = frame["value"].dropna()
         middle = (finite.min() + finite.max()) / 2 if len(finite) else 0.0
         layers.append(
             base.mark_text(fontSize=13).encode(
                 text="text:N",
-                color=alt.condition(f"datum.value > {middle}", alt.value("white"), alt.value("#222")),
+                color=alt.condition(
+                    f"!datum.masked && datum.value > {middle}", alt.value("white"), alt.value("#222")
+                ),
                 tooltip=tooltip,
             )
         )
     # Step sizing (a fixed size per cell) keeps small matrices square; fixed pixel sizes below ~200
     # are squashed by Streamlit's chart container.
-    return alt.layer(*layers).properties(width=alt.Step(cell_size), height=alt.Step(cell_size))
+    return alt.layer(*layers).properties(width=alt.Step(cell_size), height=alt.Step(row_size))
 
 
 def scaling_charts(experiment: pd.DataFrame, label: Callable[[str], str]) -> alt.HConcatChart:
@@ -151,7 +169,7 @@ def scaling_charts(experiment: pd.DataFrame, label: Callable[[str], str]) -> alt
 def _color_scale(scheme: str, values: pd.Series) -> alt.Scale:
     """A diverging scheme is centred on 0, so that the sign of a product reads at a glance."""
     if scheme in DIVERGING:
-        reach = float(values.abs().max()) if values.notna().any() else 1.0
+        reach = float(values.abs().max()) if len(values) else 1.0
         return alt.Scale(scheme=scheme, domain=[-reach, reach], reverse=True)
     return alt.Scale(scheme=scheme)
 

@@ -28,23 +28,16 @@ def bins_for(t: int, max_bins: int) -> int:
 def pool(weights: torch.Tensor, size: int) -> torch.Tensor:
     """Mean over blocks of ``size`` × ``size`` tokens: (…, T, T) → (…, ⌈T/size⌉, ⌈T/size⌉).
 
-    The last block is padded with zeros and divided by the tokens it really covers, so a pooled cell is
-    the mean weight from its query tokens to its key tokens.
+    A block cut short by the end of the text is the mean of the weights it really covers, so a
+    pooled cell is the mean weight from its query tokens to its key tokens. No padded copy of the
+    input is made: at 1024 tokens that copy alone would be 600 MB for GPT-2 small.
     """
     if size == 1:
         return weights
-    t_q, t_k = weights.shape[-2:]
-    n_q, n_k = math.ceil(t_q / size), math.ceil(t_k / size)
-    padded = torch.nn.functional.pad(weights, (0, n_k * size - t_k, 0, n_q * size - t_q))
-    blocks = padded.reshape(*weights.shape[:-2], n_q, size, n_k, size)  # (…, n_q, size, n_k, size)
-    sums = blocks.sum(dim=(-3, -1))  # (…, n_q, n_k)
-    rows = torch.full((n_q,), float(size)).index_fill(
-        0, torch.tensor([n_q - 1]), float(t_q - (n_q - 1) * size)
-    )
-    cols = torch.full((n_k,), float(size)).index_fill(
-        0, torch.tensor([n_k - 1]), float(t_k - (n_k - 1) * size)
-    )
-    return sums / (rows[:, None] * cols[None, :])
+    *lead, t_q, t_k = weights.shape
+    flat = weights.reshape(-1, 1, t_q, t_k)  # (N, 1, T_q, T_k): a view, not a copy
+    pooled = torch.nn.functional.avg_pool2d(flat, size, stride=size, ceil_mode=True)  # (N, 1, n_q, n_k)
+    return pooled.reshape(*lead, *pooled.shape[-2:])
 
 
 def token_axis_labels(tokens: Sequence[str]) -> list[str]:
@@ -161,23 +154,33 @@ def overview_chart(
     highlight: Sequence[tuple[int, int]] = (),
     bins: int = 12,
     width: int = 720,
+    frame: pd.DataFrame | None = None,
 ) -> alt.Chart:
     """All layers × heads as small multiples in one chart; clicking a head selects it (param "pick").
 
     ``selected`` and the heads in ``highlight`` keep full colour while the rest fade. ``label(name)``
-    supplies visible text for "layer", "head" and "weight".
+    supplies visible text for "layer", "head" and "weight". ``frame`` is `overview_frame`'s result, if
+    the caller has it already (only the weights' shape is read then).
     """
     layers, heads, t, _ = weights.shape
-    frame = overview_frame(weights, bins=bins)
-    frame["x2"], frame["y2"] = frame["x"] + 1, frame["y"] + 1
+    frame = overview_frame(weights, bins=bins) if frame is None else frame  # a page may cache it per trace
+    frame = frame.assign(x2=frame["x"] + 1, y2=frame["y"] + 1)
     n = bins_for(t, bins)
     n = math.ceil(t / n)  # pooled cells per head side
     pick = alt.selection_point(name="pick", fields=["layer", "head"], on="click", clear=False)
     grid_x, grid_y = heads * (n + 1), layers * (n + 1)  # one empty cell between neighbouring heads
+    x_scale = alt.Scale(domain=[0, grid_x], nice=False, zero=True)
+    y_scale = alt.Scale(domain=[0, grid_y], nice=False, reverse=True)
+
+    def axis(count: int, title: str, orient: str) -> alt.Axis:  # one label at the middle of each head
+        middles = [i * (n + 1) + n / 2 for i in range(count)]
+        return alt.Axis(values=middles, labelExpr=f"floor(datum.value / {n + 1})", title=title, orient=orient,
+                        grid=False, ticks=False, domain=False, labelFontSize=11)  # fmt: skip
+
     encoding = {
-        "x": alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, grid_x], nice=False, zero=True)),
+        "x": alt.X("x:Q", axis=axis(heads, label("head"), "top"), scale=x_scale),
         "x2": "x2:Q",
-        "y": alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, grid_y], nice=False, reverse=True)),
+        "y": alt.Y("y:Q", axis=axis(layers, label("layer"), "left"), scale=y_scale),
         "y2": "y2:Q",
         "color": alt.Color(
             "weight:Q",
@@ -202,14 +205,17 @@ def overview_chart(
         )
     cell = max(2, width // grid_x)  # pixels per pooled cell, so the grid fits ``width``
     side_x, side_y = grid_x * cell, grid_y * cell
-    return (
-        alt.Chart(frame)
-        .mark_rect()
-        .encode(**encoding)
-        .add_params(pick)
-        .properties(width=side_x, height=side_y)
-        .configure_view(stroke=None)
-    )
+    grid = alt.Chart(frame).mark_rect().encode(**encoding).add_params(pick)
+    layers_ = [grid]
+    if selected is not None:  # a frame around the chosen head, visible from the back of a room
+        layer, head = selected
+        box = pd.DataFrame({"x": [head * (n + 1) - 0.4], "x2": [head * (n + 1) + n + 0.4],
+                            "y": [layer * (n + 1) - 0.4], "y2": [layer * (n + 1) + n + 0.4]})  # fmt: skip
+        outline = alt.Chart(box).mark_rect(fill=None, stroke="#d62728", strokeWidth=2.5)
+        layers_.append(
+            outline.encode(x=alt.X("x:Q", scale=x_scale), x2="x2:Q", y=alt.Y("y:Q", scale=y_scale), y2="y2:Q")
+        )
+    return alt.layer(*layers_).properties(width=side_x, height=side_y).configure_view(stroke=None)
 
 
 def parity_heatmap(max_abs_diff: torch.Tensor, *, label: Callable[[str], str], tolerance: float) -> alt.Chart:
@@ -246,7 +252,7 @@ def parity_heatmap(max_abs_diff: torch.Tensor, *, label: Callable[[str], str], t
     )
 
 
-def token_strip(tokens: Sequence[str], *, per_row: int = 16, label: Callable[[str], str]) -> alt.Chart:
+def token_strip(tokens: Sequence[str], *, per_row: int = 14, label: Callable[[str], str]) -> alt.Chart:
     """The text as the model sees it: one box per token, wrapped in rows, drawn as literal text."""
     frame = pd.DataFrame(
         {
@@ -266,11 +272,9 @@ def token_strip(tokens: Sequence[str], *, per_row: int = 16, label: Callable[[st
     )
     boxes = base.mark_rect(fill="#f4f6fa", stroke="#c9d1dc", cornerRadius=3)
     text = base.mark_text(fontSize=12, limit=58).encode(text="token:N")
-    rows = math.ceil(len(tokens) / per_row)
+    # A fixed step per box keeps a one-token text as readable as a long one.
     return (
-        alt.layer(boxes, text)
-        .properties(width=per_row * 62, height=max(rows, 1) * 28)
-        .configure_view(stroke=None)
+        alt.layer(boxes, text).properties(width=alt.Step(62), height=alt.Step(28)).configure_view(stroke=None)
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -132,7 +133,9 @@ def parse_matrix(text: str, name: str) -> Matrix:
     not a number, NaN or infinity, a value beyond ±1e6, rows of different lengths, or no numbers.
     """
     rows: Matrix = []
-    lines = [line for line in (text or "").replace("−", "-").splitlines() if line.strip()]
+    # "−" is the minus sign the page prints; brackets let the notes' own [1, 2, 3] be pasted as it is.
+    cleaned = (text or "").replace("−", "-").replace("[", " ").replace("]", " ")
+    lines = [line for line in cleaned.splitlines() if line.strip()]
     if not lines:
         raise InputError("toy.error.empty", matrix=name)
     if len(lines) > MAX_TOKENS:
@@ -323,3 +326,30 @@ def handover(
         "temperature": 1.0,
         "token_names": tuple(tokens[j] for j in keys),
     }
+
+
+def resized(values: Mapping[str, object]) -> dict[str, object]:
+    """The matrix texts after the size controls (t_q, t_k, d_k) changed; {} while a matrix is unreadable."""
+    try:
+        q, k, v = (parse_matrix(str(values[f"{m}_text"]), m.upper()) for m in "qkv")
+    except InputError:
+        return {}  # the page shows what is wrong with the text; resizing waits until it is fixed
+    t_q, t_k, d_k = (int(values[name]) for name in ("t_q", "t_k", "d_k"))
+    return {
+        "q_text": format_matrix(resize(q, t_q, d_k, seed=1)),
+        "k_text": format_matrix(resize(k, t_k, d_k, seed=2)),
+        "v_text": format_matrix(resize(v, t_k, len(v[0]), seed=3)),
+    }
+
+
+def sizes(values: Mapping[str, object]) -> dict[str, object]:
+    """The size controls that match the typed Q and K (and the preset's words while its Q and K are kept)."""
+    try:
+        q, k = parse_matrix(str(values["q_text"]), "Q"), parse_matrix(str(values["k_text"]), "K")
+    except InputError:
+        return {}
+    found = {"t_q": len(q), "t_k": len(k), "d_k": len(q[0])}
+    preset = PRESETS.get(str(values.get("preset")))
+    if preset is not None and (q, k) == (preset.q, preset.k):
+        found["token_names"] = preset.tokens  # a link to a preset shows its words again
+    return found

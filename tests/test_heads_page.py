@@ -91,3 +91,21 @@ def test_switching_heads_off_changes_the_predictions(monkeypatch, gpt2_dir):
     assert "with 12 heads changed" in table.columns[2]
     select(at, "ablation_mode", "previous")
     assert not at.exception and at.dataframe[0].value.iloc[:, 2].tolist() != table.iloc[:, 2].tolist()
+
+
+def test_every_heads_page_reuses_one_trace(monkeypatch, gpt2_dir):
+    from attention import gpt2
+
+    seen: list[str] = []
+    real = gpt2.trace
+    monkeypatch.setattr(
+        gpt2, "trace", lambda loaded, text, **kw: seen.append(text) or real(loaded, text, **kw)
+    )
+    monkeypatch.setenv("ATTENTION_MODEL", str(gpt2_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(PAGE).run()
+    at.text_area(key="text_input").set_value("Only one trace for this text, on every page.").run()
+    for page in ("app_pages/flow.py", "app_pages/gpt2.py", PAGE):
+        at.switch_page(page).run()
+        assert not at.exception
+    assert seen.count("Only one trace for this text, on every page.") == 1

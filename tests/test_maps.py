@@ -72,10 +72,12 @@ def test_overview_lays_every_head_out_once():
     ]
     assert frame.groupby(["layer", "head"]).size().eq(10 * 11 // 2).all()
     spec = maps.overview_chart(w, label=label, selected=(1, 2)).to_dict()
+    grid, outline = spec["layer"]
     assert spec["params"][0]["name"] == "pick"  # a click selects a head
-    assert "indexof([1002], datum.layer * 1000 + datum.head)" in str(spec["encoding"]["opacity"])
+    assert "indexof([1002], datum.layer * 1000 + datum.head)" in str(grid["encoding"]["opacity"])
+    assert outline["mark"]["stroke"]  # and the chosen head is framed
     spec = maps.overview_chart(w, label=label, highlight=[(0, 1), (1, 0)]).to_dict()
-    assert "indexof([1, 1000]" in str(spec["encoding"]["opacity"])
+    assert "indexof([1, 1000]" in str(spec["layer"][0]["encoding"]["opacity"])
 
 
 def test_parity_heatmap_flags_heads_over_tolerance():

@@ -18,6 +18,7 @@ from attention.errors import InputError
         ("2 1 0\n1 2 3", [[2, 1, 0], [1, 2, 3]]),
         ("  1;2;3  \n\n", [[1, 2, 3]]),
         ("−1.5, 2e3", [[-1.5, 2000]]),  # the minus sign the page prints reads back
+        ("[1, 2, 3]", [[1, 2, 3]]),  # as the notes write it
     ],
 )
 def test_parse_matrix_reads_what_people_type(text, expected):
@@ -155,12 +156,38 @@ def test_heatmap_greys_out_masked_cells_and_keeps_the_order():
     ).to_dict()
     rows = next(iter(spec["datasets"].values()))
     masked = [r for r in rows if r["masked"]]
-    assert [(r["row"], r["col"], r["text"], r["value"]) for r in masked] == [("b", "a", "−∞", None)]
-    cells = spec["layer"][0]["encoding"]
-    assert cells["color"]["condition"]["value"] == charts.MASKED_COLOR
-    assert cells["y"]["sort"] == ["b", "a"]  # queries down in the given order, not alphabetical
+    assert [(r["row"], r["col"], r["text"]) for r in masked] == [("b", "a", "−∞")]
+    grey, coloured = spec["layer"][0], spec["layer"][1]
+    assert grey["transform"] == [{"filter": "datum.masked"}] and grey["mark"]["color"] == charts.MASKED_COLOR
+    assert coloured["transform"] == [{"filter": "!datum.masked"}]  # −∞ never reaches the colour scale
+    assert coloured["encoding"]["y"]["sort"] == [
+        "b",
+        "a",
+    ]  # queries down in the given order, not alphabetical
+
+
+def test_heatmap_cells_shrink_to_fit_and_drop_their_numbers_when_small():
+    small = charts.heatmap(
+        torch.eye(2), ["a", "b"], ["a", "b"], row_title="q", col_title="k", value_title="s"
+    )
+    wide = charts.heatmap(torch.eye(2, 64), ["a", "b"], [str(i) for i in range(64)], row_title="q",
+                          col_title="k", value_title="s")  # fmt: skip
+    assert small.to_dict()["width"] == {"step": 58} and len(small.to_dict()["layer"]) == 3
+    assert (
+        wide.to_dict()["width"] == {"step": 10} and len(wide.to_dict()["layer"]) == 2
+    )  # no room for numbers
 
 
 def test_repeated_labels_stay_distinct():
     frame = charts.matrix_frame(torch.eye(3), ["the", "cat", "the"], ["the", "cat", "the"])
     assert list(frame.columns) == ["the", "cat", "the·2"]
+
+
+def test_resizing_and_sizes_follow_the_typed_matrices():
+    values = {**toy.load_preset("seed"), "t_q": 2, "t_k": 3, "d_k": 3}
+    grown = toy.resized(values)
+    assert len(grown["q_text"].splitlines()) == 2 and len(grown["k_text"].splitlines()) == 3
+    assert toy.resized({**values, "q_text": "1, x"}) == {}  # an unreadable matrix waits to be fixed
+    sentence = {**toy.load_preset("sentence"), "preset": "sentence"}
+    assert toy.sizes(sentence) == {"t_q": 4, "t_k": 4, "d_k": 4, "token_names": ("The", "cat", "sat", "down")}
+    assert "token_names" not in toy.sizes({**sentence, "q_text": "1, 1, 1, 1"})

@@ -59,9 +59,9 @@ def test_opens_on_the_notes_example(seed_page):
 
 def test_each_score_is_written_out_as_a_sum_of_products(seed_page):
     at = seed_page
-    assert "q1 · t1 = 1×2 + 2×1 + 3×0 = 4" in codes(at)
+    assert "q(q1) · k(t1) = 1×2 + 2×1 + 3×0 = 4" in codes(at)
     select(at, "explain_k", 1)
-    assert "q1 · t2 = 1×1 + 2×2 + 3×3 = 14" in codes(at)
+    assert "q(q1) · k(t2) = 1×1 + 2×2 + 3×3 = 14" in codes(at)
 
 
 def test_every_step_has_its_formula_and_a_heatmap(seed_page):

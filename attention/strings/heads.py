@@ -53,8 +53,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "How much of each input token has reached each position after a given layer: every layer's heads are averaged, "
         "half of each token is kept for itself (the residual connection), and the layers are multiplied one after the other (Abnar & Zuidema, 2020). "
         "A rough picture of information flow, not an exact explanation.",
-        "vi": "Mỗi token đầu vào đã chảy tới mỗi vị trí được bao nhiêu sau một tầng: các head của mỗi tầng được lấy trung bình, "
-        "mỗi token giữ lại một nửa cho chính mình (kết nối phần dư, residual), rồi nhân các tầng nối tiếp nhau (Abnar & Zuidema, 2020). "
+        "vi": "Sau mỗi lớp, thông tin của từng token đầu vào đã đến mỗi vị trí được bao nhiêu: các head trong một lớp được lấy trung bình, "
+        "mỗi token giữ lại một nửa cho chính mình (kết nối phần dư, residual), rồi nhân các lớp nối tiếp nhau (Abnar & Zuidema, 2020). "
         "Đây là hình dung gần đúng về dòng thông tin, không phải lời giải thích chính xác.",
     },
     # Ablation (attention.gpt2.ABLATION_MODES)

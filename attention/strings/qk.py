@@ -13,7 +13,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Token {query} asks with its query vector q ({dim} numbers). Each earlier token answers with its key k: the {dim} products q_d × k_d are added into the score q·k, scaled by {scale}, and softmax over all {n} visible tokens gives the weight. {shown} keys are shown: the ones it attends to most.",
         "vi": "Token {query} hỏi bằng vector truy vấn q ({dim} số). Mỗi token phía trước trả lời bằng khóa k: {dim} tích q_d × k_d được cộng lại thành điểm q·k, nhân với {scale}, và softmax trên cả {n} token nhìn thấy được cho ra trọng số. Hiển thị {shown} khóa: những khóa được chú ý nhiều nhất.",
     },
-    "qk.products": {"en": "Step 1: the products q_d × k_d (rows: keys, columns: dimensions)", "vi": "Bước 1: các tích q_d × k_d (hàng: khóa, cột: chiều)"},
+    "qk.products": {
+        "en": "Step 1: the products q_d × k_d (rows: keys, columns: dimensions)",
+        "vi": "Bước 1: các tích q_d × k_d (hàng: khóa, cột: chiều)",
+    },
     "qk.table": {"en": "Steps 1–3: sum, scale, softmax", "vi": "Bước 1–3: cộng, chia tỉ lệ, softmax"},
     "qk.col.key": {"en": "key token", "vi": "token khóa"},
     "qk.col.score": {"en": "q·k (score)", "vi": "q·k (điểm)"},
@@ -21,7 +24,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "qk.col.weight": {"en": "weight", "vi": "trọng số"},
     "qk.product": {"en": "product", "vi": "tích"},
     "qk.dim": {"en": "dimension", "vi": "chiều"},
-    "qk.output": {"en": "Step 4: the output, weights · V ({dim} numbers)", "vi": "Bước 4: đầu ra, trọng số · V ({dim} số)"},
+    "qk.output": {
+        "en": "Step 4: the output, weights · V ({dim} numbers)",
+        "vi": "Bước 4: đầu ra, trọng số · V ({dim} số)",
+    },
     "qk.to_toy": {"en": "Work it out by hand on the first page", "vi": "Tự tính tay ở trang đầu"},
     "qk.to_toy.help": {
         "en": "Opens the first page with this query, and the keys and values of up to 12 tokens, loaded as Q, K and V (full width, {digits} significant digits).",
@@ -35,8 +41,14 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "roles.pick": {"en": "Highlight the heads that act as", "vi": "Tô sáng các head đóng vai"},
     "roles.threshold": {"en": "Score at least", "vi": "Điểm ít nhất"},
-    "roles.found": {"en": "{n} heads score at least {threshold}: {heads}", "vi": "{n} head đạt ít nhất {threshold}: {heads}"},
-    "roles.none": {"en": "No head scores {threshold} or more for this role.", "vi": "Không head nào đạt từ {threshold} trở lên cho vai trò này."},
+    "roles.found": {
+        "en": "{n} heads score at least {threshold}: {heads}",
+        "vi": "{n} head đạt ít nhất {threshold}: {heads}",
+    },
+    "roles.none": {
+        "en": "No head scores {threshold} or more for this role.",
+        "vi": "Không head nào đạt từ {threshold} trở lên cho vai trò này.",
+    },
     "roles.sort": {"en": "Sort the table by", "vi": "Sắp xếp bảng theo"},
     "roles.definitions": {"en": "What the scores mean", "vi": "Ý nghĩa của các điểm"},
     "roles.probe": {
@@ -55,7 +67,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "flow.next": {"en": "Next token, with heads switched off", "vi": "Token tiếp theo, khi tắt một số head"},
     "flow.switch": {"en": "Heads to change", "vi": "Các head cần thay đổi"},
-    "flow.switch.help": {"en": "Pick heads, then how to replace their attention.", "vi": "Chọn head, rồi chọn cách thay attention của chúng."},
+    "flow.switch.help": {
+        "en": "Pick heads, then how to replace their attention.",
+        "vi": "Chọn head, rồi chọn cách thay attention của chúng.",
+    },
     "flow.mode": {"en": "Replace their attention by", "vi": "Thay attention của chúng bằng"},
     "flow.col.token": {"en": "next token", "vi": "token tiếp theo"},
     "flow.col.before": {"en": "GPT-2 as it is", "vi": "GPT-2 nguyên vẹn"},
