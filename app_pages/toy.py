@@ -25,9 +25,9 @@ def sync_sizes() -> None:
     state.update(toy.sizes(state))
 
 
-first_visit = "q_text" not in state
+first_visit = "q_text" not in state  # (a hand-over from GPT-2 fills the matrices before a first visit)
+state.setdefault("preset", "seed")
 if first_visit:
-    state.preset = "seed"
     apply_preset()
 matrices = dict(q_text=ui.MATRIX, k_text=ui.MATRIX, v_text=ui.MATRIX)
 link = dict(preset=ui.TEXT, **matrices, causal=ui.FLAG, scale=ui.FLAG, temperature=ui.FLOAT)
@@ -43,14 +43,15 @@ st.latex(toy.formula("attention"))
 st.caption(tr("toy.formula_caption"))
 
 st.header(tr("toy.inputs"))
-preset_label = lambda p: tr(f"toy.preset.{p}")  # noqa: E731
-ui.choice(
-    st, tr("toy.preset"), list(toy.PRESETS), key="preset", format_func=preset_label, on_change=apply_preset
-)
-if "handover_from" in state:
+if "handover_from" in state:  # vectors from a GPT-2 head, not one of the examples
     st.info(tr("toy.handover", **state.handover_from), icon="🔬")
-    st.page_link("app_pages/heads.py", label=tr("toy.handover.back"))
+    back, examples = st.columns(2)
+    back.page_link("app_pages/heads.py", label=tr("toy.handover.back"))
+    examples.button(tr("toy.handover.examples"), on_click=apply_preset)
 else:
+    preset_label = lambda p: tr(f"toy.preset.{p}")  # noqa: E731
+    options = list(toy.PRESETS)
+    ui.choice(st, tr("toy.preset"), options, key="preset", format_func=preset_label, on_change=apply_preset)
     st.info(tr(f"toy.preset.{state.preset}.about"))
 for column, m in zip(st.columns(3), "qkv", strict=True):
     label, help_text = tr(f"toy.{m}_label"), tr("toy.matrix_help")

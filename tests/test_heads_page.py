@@ -51,6 +51,11 @@ def test_the_hand_over_opens_the_toy_page_with_the_same_numbers(monkeypatch, gpt
     assert len(q) == 1 and len(q[0]) == 32 // 4  # one query, full head width
     scores_on_toy_page = at.dataframe[0].value.iloc[0].tolist()  # one query row, one column per key
     assert scores_on_toy_page == [toy.format_number(x) for x in scores_before]
+    # AppTest keeps rerunning the page it was switched to last; st.switch_page moved the app to the toy page.
+    at.switch_page("app_pages/toy.py").run()
+    (examples,) = [b for b in at.button if b.label == "Show the examples again"]
+    examples.click().run()
+    assert at.text_area(key="q_text").value == "1, 2, 3" and not any("come from" in i.value for i in at.info)
 
 
 def test_vietnamese(monkeypatch, gpt2_dir):

@@ -5,12 +5,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "toy.intro": {
         "en": "Attention lets a model **focus on the important parts** of its input. Each token asks a "
         "question (its **query**, Q), every token offers a label (its **key**, K) and a content (its "
-        "**value**, V). Below, the notes' own example goes through the four steps; every number is "
-        "computed live by the project's hand-written attention core, and you can edit all of them.",
+        "**value**, V). Below, the four steps run on the vectors in the boxes, starting with the notes' own "
+        "example; every number is computed live by the project's hand-written attention core, and you can edit all of them.",
         "vi": "Cơ chế attention giúp mô hình **tập trung vào các phần quan trọng** của đầu vào. Mỗi token "
         "đặt một câu hỏi (**Query**, Q), mỗi token có một nhãn (**Key**, K) và một nội dung (**Value**, V). "
-        "Dưới đây, ví dụ trong ghi chú được tính qua bốn bước; mọi con số đều do lõi attention viết tay "
-        "của dự án tính trực tiếp, và bạn có thể sửa tất cả.",
+        "Dưới đây, bốn bước được tính trên các vector trong các ô, bắt đầu từ ví dụ trong ghi chú; mọi con số "
+        "đều do lõi attention viết tay của dự án tính trực tiếp, và bạn có thể sửa tất cả.",
     },
     "toy.formula_caption": {
         "en": "Q: the token that is asking · K: the tokens that hold information · V: the information actually "
@@ -193,4 +193,5 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Các vector này lấy từ {model}, lớp {layer}, head {head}: truy vấn của token {query} cùng khóa và giá trị của {n} token tính đến nó, giữ {digits} chữ số có nghĩa. Các điểm chính là điểm của GPT-2; softmax ở đây chỉ chạy trên các token được gửi, nên khi ít token hơn văn bản thì trọng số được chuẩn hóa lại.",
     },
     "toy.handover.back": {"en": "← Back to what the heads do", "vi": "← Quay lại xem các head làm gì"},
+    "toy.handover.examples": {"en": "Show the examples again", "vi": "Quay lại các ví dụ"},
 }
