@@ -68,7 +68,8 @@ for column, key, weights in (
     (sides[1], "ours", result.weights),
 ):
     small = {**titles, "max_bins": 64}  # half the side, a quarter of the cells to send
-    side = maps.head_heatmap(weights[layer, head], result.tokens, title=tr(f"gpt2.parity.{key}"), side=320, **small)
+    title = tr(f"gpt2.parity.{key}")
+    side = maps.head_heatmap(weights[layer, head], result.tokens, title=title, side=320, **small)
     ui.chart(column, side, tr, f"layer{layer}-head{head}-{key}")
 
 st.header(tr("gpt2.next"))
