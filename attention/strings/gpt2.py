@@ -141,9 +141,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "gpt2.max_tokens": {"en": "Token limit", "vi": "Giới hạn token"},
     "gpt2.max_tokens.help": {
         "en": "Longer texts are cut to this many tokens. Memory grows with the square of it: on GPT-2 small "
-        "512 tokens fit in about 1.5 GB, the full 1024 need about 2.5 GB.",
+        "about 500 tokens fit in 1.5 GB, the full 1024 need about 3 GB.",
         "vi": "Văn bản dài hơn sẽ bị cắt còn chừng này token. Bộ nhớ tăng theo bình phương: với GPT-2 small, "
-        "512 token cần khoảng 1,5 GB, đủ 1024 token cần khoảng 2,5 GB.",
+        "khoảng 500 token vừa trong 1,5 GB, đủ 1024 token cần khoảng 3 GB.",
     },
     "gpt2.tracing": {
         "en": "Running {n} tokens through the model, twice…",
