@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention import gpt2
+from tests import apptest
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PAGE = "app_pages/gpt2.py"
 
 
-def open_page(monkeypatch, model: str | Path, **query: str) -> AppTest:
-    monkeypatch.setenv("ATTENTION_MODEL", str(model))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def open_page(monkeypatch, model, **query):
+    return apptest.open_page(monkeypatch, model, PAGE, **query)
 
 
 def count_traces(monkeypatch) -> list[str]:

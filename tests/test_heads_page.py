@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 from streamlit.testing.v1 import AppTest
 
 from attention import toy
 from attention.gpt2 import load_model, trace
+from tests import apptest
+from tests.apptest import APP
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PAGE = "app_pages/heads.py"
 
 
-def open_page(monkeypatch, model: Path, **query: str) -> AppTest:
-    monkeypatch.setenv("ATTENTION_MODEL", str(model))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def open_page(monkeypatch, model, **query):
+    return apptest.open_page(monkeypatch, model, PAGE, **query)
 
 
 def test_the_qk_table_shows_the_traces_numbers(monkeypatch, gpt2_dir):
@@ -63,15 +56,9 @@ def test_vietnamese(monkeypatch, gpt2_dir):
     assert at.title[0].value == "Các head làm gì"
 
 
-def select(at: AppTest, key: str, value: object) -> None:
-    (box,) = [b for b in at.selectbox if str(b.key).startswith(f"{key}:")]
-    box.set_value(value).run()
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def test_heads_sort_by_induction_and_a_role_lights_them_up(monkeypatch, gpt2_dir):
     at = open_page(monkeypatch, gpt2_dir)
-    select(at, "role", "induction_text")
+    apptest.select(at, "role", "induction_text")
     at.slider(key="role_threshold_input").set_value(0.0).run()
     table = at.dataframe[1].value
     column = "Induction (this text)"
@@ -94,7 +81,7 @@ def test_switching_heads_off_changes_the_predictions(monkeypatch, gpt2_dir):
     table = at.dataframe[0].value
     assert table.iloc[:, 1].tolist() != table.iloc[:, 2].tolist()
     assert "with 12 heads changed" in table.columns[2]
-    select(at, "ablation_mode", "previous")
+    apptest.select(at, "ablation_mode", "previous")
     assert not at.exception and at.dataframe[0].value.iloc[:, 2].tolist() != table.iloc[:, 2].tolist()
 
 

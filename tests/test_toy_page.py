@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+from tests.apptest import APP, select
 
 
 def open_app(**query: str) -> AppTest:
@@ -17,13 +15,6 @@ def open_app(**query: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def select(at: AppTest, key: str, value: object) -> None:
-    """Pick ``value`` in the selectbox that keeps its choice under ``key`` (see `ui.choice`)."""
-    (box,) = [b for b in at.selectbox if str(b.key).startswith(f"{key}:")]
-    box.set_value(value).run()
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def tables(at: AppTest) -> list[list[list[str]]]:
