@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from attention import gpt2
+from attention import bundled, gpt2
 from attention.errors import PlaygroundError
 from attention.strings import Translator
 from attention.toy import format_number
@@ -37,6 +37,11 @@ def cached_trace(name: str, text: str, max_tokens: int) -> gpt2.Trace:
 LINK = dict(model=ui.TEXT, model_path=ui.TEXT, text=ui.TEXT, max_tokens=ui.INT, layer=ui.INT, head=ui.INT)
 
 
+def use_bundled() -> None:
+    """Switch this session to the bundled tiny GPT-2 (the button shown when a model cannot load)."""
+    st.session_state["model"] = bundled.BUNDLED_NAME
+
+
 def model_and_trace(
     tr: Translator, page: str, link: dict[str, ui.Codec] | None = None
 ) -> tuple[str, gpt2.LoadedModel, gpt2.Trace]:
@@ -47,7 +52,8 @@ def model_and_trace(
     A model that cannot be loaded or a text that cannot be traced is explained, and the page stops.
     """
     ui.linked_state(page, {**LINK, **(link or {})})
-    options = list(dict.fromkeys([gpt2.default_model_name(), *gpt2.allowed_models()[:3], OTHER]))
+    offline = [bundled.BUNDLED_NAME] if bundled.BUNDLED_DIR.is_dir() else []
+    options = list(dict.fromkeys([gpt2.default_model_name(), *offline, *gpt2.allowed_models()[:3], OTHER]))
     label = lambda o: tr("gpt2.model.other") if o == OTHER else o  # noqa: E731
     choice = ui.choice(st.sidebar, tr("gpt2.model"), options, key="model", format_func=label)
     path_help = tr("gpt2.model.path_help")
@@ -61,6 +67,8 @@ def model_and_trace(
     except PlaygroundError as error:
         ui.show_error(error, tr)
         st.info(tr("gpt2.model.failed"))
+        if offline and name != bundled.BUNDLED_NAME:  # one click to a model that needs no download
+            st.button(tr("gpt2.model.use_bundled"), type="primary", on_click=use_bundled)
         st.stop()
     config = loaded.config
     params = format_number(sum(p.numel() for p in loaded.model.parameters()) / 1e6, 3) + " M"
@@ -68,6 +76,9 @@ def model_and_trace(
         name=name, layers=config.n_layer, heads=config.n_head, params=params, context=config.n_positions
     )
     st.sidebar.caption(tr("gpt2.model.card", **card))
+    if name == bundled.BUNDLED_NAME:
+        with st.sidebar.expander(tr("gpt2.model.bundled_card")):
+            st.markdown(bundled.model_card().text)  # the project's own model card, not user text
 
     text = ui.shared(
         st, "text_area", tr("gpt2.text"), key="text", default=DEFAULT_TEXT, help=tr("gpt2.text.help")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +20,7 @@ import torch
 from safetensors import SafetensorError
 from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerBase
 
+from attention import bundled
 from attention.core import attend
 from attention.errors import InputError, ModelLoadError, TraceError
 
@@ -122,6 +123,8 @@ def load_model(name_or_path: str | os.PathLike[str]) -> LoadedModel:
     model not downloadable (offline, not cached), directory missing or broken.
     """
     name = str(name_or_path).strip()
+    if bundled.is_bundled(name):  # the tiny GPT-2 that ships with the playground: never a download
+        return replace(_load_local(bundled.BUNDLED_DIR), name=bundled.BUNDLED_NAME)
     path = Path(name).expanduser()
     if name and path.is_dir():  # transformers prefers a directory over a hub id of the same name: so do we
         return _load_local(path)

@@ -111,3 +111,23 @@ def test_vietnamese(monkeypatch, gpt2_dir):
     at = open_page(monkeypatch, gpt2_dir, lang="vi")
     assert at.title[0].value == "Bên trong GPT-2"
     assert "Attention viết tay khớp" in at.success[0].value
+
+
+def test_without_network_the_bundled_model_is_one_click_away(monkeypatch, tmp_path):
+    from attention.bundled import BUNDLED_NAME
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-cache"))
+    at = open_page(monkeypatch, "gpt2")
+    assert at.error  # GPT-2 itself cannot be had here
+    (button,) = [b for b in at.button if "tiny GPT-2" in b.label]
+    button.click().run()
+    assert not at.exception and not at.error
+    assert BUNDLED_NAME in at.success[0].value  # the parity proof, on the bundled model
+
+
+def test_attention_model_can_name_the_bundled_model(monkeypatch):
+    from attention.bundled import BUNDLED_NAME
+
+    at = open_page(monkeypatch, BUNDLED_NAME)
+    assert BUNDLED_NAME in at.success[0].value

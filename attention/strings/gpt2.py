@@ -127,6 +127,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{name}: {layers} layers × {heads} heads, {params} parameters, context {context} tokens.",
         "vi": "{name}: {layers} lớp × {heads} head, {params} tham số, ngữ cảnh {context} token.",
     },
+    "gpt2.model.use_bundled": {
+        "en": "Use the tiny GPT-2 that comes with the playground (works offline)",
+        "vi": "Dùng GPT-2 tí hon đi kèm sân chơi (chạy không cần mạng)",
+    },
+    "gpt2.model.bundled_card": {"en": "About this tiny model", "vi": "Về mô hình tí hon này"},
     "gpt2.model.failed": {
         "en": "The GPT-2 page needs a model. The other pages work without one.",
         "vi": "Trang GPT-2 cần một mô hình. Các trang khác vẫn hoạt động mà không cần.",
