@@ -15,11 +15,9 @@ from attention.strings import Translator
 from attention.toy import format_number
 
 OTHER = "\u2026other"  # the model picker's last option: type a hub id or a folder
-# Model input, not interface text: GPT-2 reads English, and a repeated phrase lets induction heads show.
-DEFAULT_TEXT = (
-    "When Mary and John went to the store, John gave a drink to Mary. "
-    "When Mary and John went to the store, John gave a drink to"
-)
+# Model input, not interface text: GPT-2 reads English, and a repeated phrase lets induction heads show
+# (the bundled model continues it correctly, see `attention.bundled.EXAMPLES`).
+DEFAULT_TEXT = bundled.EXAMPLES[0][0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)

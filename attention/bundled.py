@@ -15,9 +15,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BUNDLED_DIR", "BUNDLED_NAME", "EXAMPLES", "ModelCard", "is_bundled", "model_card"]
+__all__ = [
+    "BUNDLED_ALIASES",
+    "BUNDLED_DIR",
+    "BUNDLED_NAME",
+    "EXAMPLES",
+    "ModelCard",
+    "is_bundled",
+    "model_card",
+]
 
 BUNDLED_NAME = "tiny-gpt2 (bundled)"
+# What `is_bundled` also accepts, e.g. ATTENTION_MODEL=tiny-gpt2 (no quoting of spaces in a shell).
+BUNDLED_ALIASES: tuple[str, ...] = ("tiny-gpt2",)
 BUNDLED_DIR = Path(__file__).resolve().parent / "assets" / "tiny-gpt2"
 
 # Texts the bundled model continues correctly only by copying from earlier in the text (greedy next
@@ -35,9 +45,9 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
 
 
 def is_bundled(name: str | os.PathLike[str]) -> bool:
-    """Whether ``name`` means the bundled model: its display name, or a path to its directory."""
+    """Whether ``name`` means the bundled model: its display name or an alias (any case), or its folder."""
     text = str(name).strip()
-    if text == BUNDLED_NAME:
+    if text.lower() in {BUNDLED_NAME.lower(), *BUNDLED_ALIASES}:
         return True
     try:
         return bool(text) and Path(text).expanduser().resolve() == BUNDLED_DIR

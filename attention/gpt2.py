@@ -89,7 +89,8 @@ def allowed_models() -> tuple[str, ...]:
 
 def default_model_name() -> str:
     """The model the app starts with: ``$ATTENTION_MODEL`` (hub id or local directory), else "gpt2"."""
-    return os.environ.get("ATTENTION_MODEL", "").strip() or DEFAULT_MODEL
+    name = os.environ.get("ATTENTION_MODEL", "").strip() or DEFAULT_MODEL
+    return bundled.BUNDLED_NAME if bundled.is_bundled(name) else name  # one spelling in the model picker
 
 
 # ---------------------------------------------------------------------------------------------------

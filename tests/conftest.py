@@ -39,3 +39,11 @@ def gpt2_dir(gpt2_dir_factory) -> Path:
 def small_gpt2(gpt2_dir) -> LoadedModel:
     """The default small GPT-2, loaded through `load_model` like any other model."""
     return load_model(gpt2_dir)
+
+
+@pytest.fixture(scope="session")
+def bundled_gpt2() -> LoadedModel:
+    """The trained tiny GPT-2 that ships with the playground: real previous-token and induction heads."""
+    from attention.bundled import BUNDLED_NAME
+
+    return load_model(BUNDLED_NAME)

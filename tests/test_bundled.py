@@ -7,7 +7,10 @@ playground's own measures, a repeated phrase continued correctly, and attention 
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import random
+from pathlib import Path
 
 import pytest
 import torch
@@ -19,11 +22,21 @@ from attention.heads import head_roles, induction_probe, previous_token_score
 
 ROLE_THRESHOLD = 0.5
 MAX_BYTES = 10 * 1000 * 1000
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "train_tiny_gpt2.py"
 
 
 @pytest.fixture(scope="module")
 def bundled() -> LoadedModel:
     return load_model(BUNDLED_DIR)
+
+
+@pytest.fixture(scope="module")
+def script():
+    """The training script as a module (scripts/ is no package); importing it trains nothing."""
+    spec = importlib.util.spec_from_file_location("train_tiny_gpt2", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +114,55 @@ def test_the_model_card_reports_what_the_tests_measure(bundled, induction):
     assert all(e["predicted"] == e["expected"] for e in card.figures["examples"])
 
 
-def test_is_bundled_knows_its_name_and_its_folder():
+def test_is_bundled_knows_its_name_its_alias_and_its_folder():
     assert is_bundled(BUNDLED_NAME)
     assert is_bundled(f"  {BUNDLED_NAME} ")
+    assert is_bundled("tiny-gpt2")
+    assert is_bundled("TINY-GPT2")
     assert is_bundled(BUNDLED_DIR)
     assert is_bundled(str(BUNDLED_DIR) + "/")
     assert not is_bundled("gpt2")
+    assert not is_bundled("sshleifer/tiny-gpt2")  # a hub id, not ours
     assert not is_bundled("")
     assert not is_bundled(BUNDLED_DIR.parent)
+
+
+# --- the training script: the parts a re-run depends on --------------------------------------------
+
+
+def test_the_script_rebuilds_the_bundled_tokenizer_exactly(script, bundled):
+    tokenizer = script.build_tokenizer(script.tokenizer_corpus(seed=0), vocab_size=1024)
+    assert tokenizer.get_vocab() == bundled.tokenizer.get_vocab()
+
+
+def test_the_training_data_depend_only_on_the_seed(script, bundled):
+    first, again, other = (script.Data(bundled.tokenizer, 128, seed) for seed in (0, 0, 1))
+    for _ in range(3):
+        inputs, targets = first.batch(4)  # (B, T), (B, T)
+        inputs_again, targets_again = again.batch(4)
+        assert inputs.shape == targets.shape == (4, 128)
+        assert torch.equal(inputs, inputs_again) and torch.equal(targets, targets_again)
+    assert not torch.equal(first.batch(4)[0], other.batch(4)[0])
+
+
+def test_random_tokens_are_scored_only_where_they_repeat(script, bundled):
+    data = script.Data(bundled.tokenizer, 128, seed=0)
+    for _ in range(50):
+        ids, scored = data.document()
+        if scored[0] is False and not all(scored):  # a token repeat: <|endoftext|> + span + span
+            n = (len(ids) - 1) // 2
+            assert ids[1 : 1 + n] == ids[1 + n :]
+            assert scored == [False] * (1 + n) + [True] * n
+            return
+    pytest.fail("no token repeat in 50 documents")
+
+
+def test_the_examples_are_sentences_of_the_grammar(script):
+    # The model is held to continuing them: they must be made of words it was trained on.
+    rng = random.Random(0)
+    spoken = {word for _ in range(2000) for word in script.sentence(rng)}
+    vocabulary = spoken | {word.capitalize() for word in spoken}
+    for prompt, expected in EXAMPLES:
+        words = prompt.replace(".", " .").replace(",", " ,").split()
+        assert set(words) <= vocabulary, set(words) - vocabulary
+        assert expected.strip() in vocabulary

@@ -531,3 +531,15 @@ def test_every_role_and_ablation_is_named_and_explained_in_both_languages():
     for key in keys:
         assert set(STRINGS[key]) == {"en", "vi"}, key
         assert STRINGS[key]["en"] != STRINGS[key]["vi"], key
+
+
+def test_on_the_trained_bundled_model_the_roles_find_its_circuit(bundled_gpt2):
+    """On the default repeated text: head 0.2 looks one back, heads 1.0 and 1.2 copy what followed before."""
+    from attention.gpt2 import trace
+    from attention.heads import head_roles
+    from model_cache import DEFAULT_TEXT
+
+    roles = head_roles(bundled_gpt2, trace(bundled_gpt2, DEFAULT_TEXT))
+    assert roles.role_heads("previous_token", 0.5)[0] == (0, 2)
+    assert set(roles.role_heads("induction", 0.5)) == {(1, 0), (1, 2)}
+    assert roles.role_heads("induction_text", 0.5)  # and on the text itself, which repeats
