@@ -73,7 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "flow.mode": {"en": "Replace their attention by", "vi": "Thay attention của chúng bằng"},
     "flow.col.token": {"en": "next token", "vi": "token tiếp theo"},
-    "flow.col.before": {"en": "GPT-2 as it is", "vi": "GPT-2 nguyên vẹn"},
+    "flow.col.before": {"en": "the model as it is", "vi": "mô hình nguyên vẹn"},
     "flow.col.after": {"en": "with {n} heads changed", "vi": "khi thay {n} head"},
     "flow.top_change": {
         "en": "The top prediction “{token}” goes from {before} to {after}.",
