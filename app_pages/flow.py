@@ -23,17 +23,16 @@ mode_label = lambda m: tr(f"heads.ablation.{m}")  # noqa: E731
 mode = ui.choice(st, tr("flow.mode"), list(gpt2.ABLATION_MODES), key="ablation_mode", format_func=mode_label)
 st.caption(tr(f"heads.ablation.{mode}.about"))
 # Both columns come from the hand-written forward pass, so that they differ only by the heads changed.
-before = gpt2.top_tokens(loaded, result.hand_next_token_logits, k=8)
 logits = result.hand_next_token_logits
 if switched:
     logits = model_cache.cached_ablation(*model_cache.traced(), tuple(sorted(switched)), mode)
-after = dict(gpt2.top_tokens(loaded, logits, k=len(loaded.tokenizer)))
+rows = gpt2.compare_top_tokens(loaded, result.hand_next_token_logits, logits, k=8)
 columns = [tr("flow.col.token"), tr("flow.col.before"), tr("flow.col.after", n=len(switched))]
-rows = [[token, round(p, 4), round(after.get(token, 0.0), 4)] for token, p in before]
-st.dataframe({c: [row[i] for row in rows] for i, c in enumerate(columns)}, hide_index=True)
-top, p_top = before[0]
+table = {c: [row[i] if i == 0 else round(row[i], 4) for row in rows] for i, c in enumerate(columns)}
+st.dataframe(table, hide_index=True)
+top, p_top, p_after = rows[0]
 if switched:
-    change = dict(token=top, before=format_number(p_top), after=format_number(after.get(top, 0.0)))
+    change = dict(token=top, before=format_number(p_top), after=format_number(p_after))
     st.markdown(tr("flow.top_change", **change))
 
 st.header(tr("heads.rollout"))

@@ -653,6 +653,20 @@ def top_tokens(loaded: LoadedModel, logits: torch.Tensor, k: int = 5) -> list[tu
     return list(zip(display_tokens(loaded.tokenizer, ids), top.values.tolist(), strict=True))
 
 
+def compare_top_tokens(
+    loaded: LoadedModel, before: torch.Tensor, after: torch.Tensor, k: int = 8
+) -> list[tuple[str, float, float]]:
+    """The ``k`` likeliest tokens under logits ``before`` (vocab,), each with its probability under both.
+
+    Rows are matched by token id, and only those ``k`` ids are decoded for display.
+    """
+    p_before = torch.softmax(before, dim=-1)[: len(loaded.tokenizer)]  # (tokens the tokenizer can show,)
+    p_after = torch.softmax(after, dim=-1)[: len(loaded.tokenizer)]
+    ids = torch.topk(p_before, min(k, p_before.shape[0])).indices.tolist()
+    shown = display_tokens(loaded.tokenizer, ids)
+    return [(text, float(p_before[i]), float(p_after[i])) for text, i in zip(shown, ids, strict=True)]
+
+
 def top_next_tokens(loaded: LoadedModel, result: Trace, k: int = 5) -> list[tuple[str, float]]:
     """The ``k`` likeliest next tokens after the traced text, as (display string, probability)."""
     return top_tokens(loaded, result.next_token_logits, k)

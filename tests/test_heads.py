@@ -543,3 +543,15 @@ def test_on_the_trained_bundled_model_the_roles_find_its_circuit(bundled_gpt2):
     assert roles.role_heads("previous_token", 0.5)[0] == (0, 2)
     assert set(roles.role_heads("induction", 0.5)) == {(1, 0), (1, 2)}
     assert roles.role_heads("induction_text", 0.5)  # and on the text itself, which repeats
+
+
+def test_compare_top_tokens_matches_by_id(small_gpt2):
+    from attention.gpt2 import compare_top_tokens, next_token_logits, top_tokens, trace
+
+    result = trace(small_gpt2, "The cat sat on the mat.")
+    switched = next_token_logits(small_gpt2, result.token_ids, {(0, 0): "zero", (1, 1): "uniform"})
+    rows = compare_top_tokens(small_gpt2, result.hand_next_token_logits, switched, k=5)
+    assert [(text, p) for text, p, _ in rows] == top_tokens(small_gpt2, result.hand_next_token_logits, 5)
+    p_after = torch.softmax(switched, -1)
+    ids = torch.topk(torch.softmax(result.hand_next_token_logits, -1)[: len(small_gpt2.tokenizer)], 5).indices
+    assert [after for _, _, after in rows] == [float(p_after[i]) for i in ids]
