@@ -166,9 +166,8 @@ def browser():
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest):
     """A fresh page in its own context; a full-page screenshot of it is kept after every test."""
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    page.set_default_timeout(APP_RUN_TIMEOUT_MS)
+    page = new_page(browser)
+    context = page.context
     yield page
     with contextlib.suppress(Exception):  # a screenshot must not hide the test's own outcome
         screenshot(page, request.node.name)
@@ -197,24 +196,60 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# Streamlit shows whether its script runs on the root element (`data-test-script-state`: initial →
+# running → notRunning, on every run). Reading that attribute right after a click can still see the
+# previous run's "notRunning" on a slow machine, before the click's rerun has begun. This script, put
+# into every page before the app loads, notes when the person last clicked or typed and when a run
+# last began, so a wait can tell "finished after my click" from "not started yet".
+RUN_WATCH_SCRIPT = """
+(() => {
+    const watch = {lastInput: 0, lastRunStart: 0};
+    window.__runWatch = watch;
+    for (const type of ['click', 'keydown', 'change'])
+        document.addEventListener(type, () => { watch.lastInput = performance.now(); }, true);
+    new MutationObserver(records => {
+        for (const record of records) {
+            const state = record.target.getAttribute('data-test-script-state');
+            if (state === 'running' || state === 'rerunRequested') watch.lastRunStart = performance.now();
+        }
+    }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+})();
+"""
+# After a click or key that starts no run (opening an expander), a wait gives up on a rerun after this.
+RERUN_GRACE_MS = 2_000
+
+SETTLED = """grace => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    const watch = window.__runWatch;
+    if (!watch || watch.lastRunStart > watch.lastInput) return true;
+    return performance.now() - watch.lastInput > grace;
+}"""
+
+
+def new_page(browser, viewport: Mapping[str, int] | None = None):
+    """A page in a fresh browser context, watching the app's runs for `wait_for_app`."""
+    context = browser.new_context(viewport=dict(viewport or VIEWPORT))
+    context.add_init_script(RUN_WATCH_SCRIPT)
+    page = context.new_page()
+    page.set_default_timeout(APP_RUN_TIMEOUT_MS)
+    return page
+
+
 def wait_for_app(page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
     """Waits until Streamlit is connected, has finished running the script and has drawn everything.
 
-    Streamlit publishes its state on the root element (`data-test-script-state` goes initial →
-    running → notRunning on every run); loading skeletons stand in for elements not drawn yet.
-    Call it after every interaction too: the short pause first lets the rerun a click or an edit
-    triggers actually start, so the old page's "notRunning" is not taken for the new one's.
+    Call it after every interaction too: it waits for the run the last click or key started to end
+    (or, when none starts within `RERUN_GRACE_MS`, for that long), so the previous run's end is not
+    taken for this one's. Loading skeletons stand in for elements not drawn yet.
     """
     from playwright.sync_api import expect
 
-    page.wait_for_timeout(250)
     app = page.locator("[data-testid='stApp']")
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
         state="attached", timeout=timeout_ms
     )
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout_ms
-    )
+    page.wait_for_function(SETTLED, arg=RERUN_GRACE_MS, timeout=timeout_ms, polling=100)
     expect(app.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout_ms)
     # st.dataframe mounts its grid (and the accessible table `app_text` reads) after the run ends;
     # one inside a collapsed expander is never mounted, so only visible ones are waited for.
