@@ -78,14 +78,20 @@ def model_and_trace(
         with st.sidebar.expander(tr("gpt2.model.bundled_card")):
             st.markdown(bundled.model_card().text)  # the project's own model card, not user text
 
+    inputs = st.expander(tr("present.controls")) if ui.presenting() else st.container()  # on stage, folded
     text = ui.shared(
-        st, "text_area", tr("gpt2.text"), key="text", default=DEFAULT_TEXT, help=tr("gpt2.text.help")
+        inputs, "text_area", tr("gpt2.text"), key="text", default=DEFAULT_TEXT, help=tr("gpt2.text.help")
     )
     context = config.n_positions
     st.session_state["max_tokens"] = min(st.session_state.get("max_tokens", gpt2.DEFAULT_MAX_TOKENS), context)
     limits = dict(min_value=1, max_value=context, help=tr("gpt2.max_tokens.help"))
     limit = ui.shared(
-        st, "number_input", tr("gpt2.max_tokens"), key="max_tokens", default=gpt2.DEFAULT_MAX_TOKENS, **limits
+        inputs,
+        "number_input",
+        tr("gpt2.max_tokens"),
+        key="max_tokens",
+        default=gpt2.DEFAULT_MAX_TOKENS,
+        **limits,
     )
     st.session_state["_traced"] = (name, text, int(limit))  # what `traced` hands the other caches
     try:

@@ -9,9 +9,14 @@ import ui
 from attention.runtime import keep_freed_memory
 
 keep_freed_memory()  # attention maps are big, short-lived tensors: reuse their memory (see the module)
-st.set_page_config(page_title="Attention playground", page_icon="🔍", layout="wide")
+# A prepared link for a talk (?present=1) opens with the sidebar folded away.
+sidebar = "collapsed" if st.query_params.get(ui.PRESENT_KEY) == "1" else "auto"
+st.set_page_config(
+    page_title="Attention playground", page_icon="🔍", layout="wide", initial_sidebar_state=sidebar
+)
 
 tr = ui.language_picker()
+ui.presenter_switch(tr)
 pages = [
     st.Page("app_pages/toy.py", title=tr("nav.toy"), icon="🧮", url_path="toy", default=True),
     st.Page("app_pages/gpt2.py", title=tr("nav.gpt2"), icon="🔬", url_path="gpt2"),

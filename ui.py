@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 import torch
 
-from attention import charts
+from attention import charts, stage
 from attention.errors import PlaygroundError
 from attention.strings import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_language, t
 
@@ -47,6 +47,55 @@ def language_picker() -> Translator:
     else:
         st.query_params[LANG_KEY] = state[LANG_KEY]
     return translator()
+
+
+PRESENT_KEY = "present"  # also the URL query parameter: ?present=1
+
+# Presenter mode's type: everything in the main area about a third larger, formulas most of all.
+STAGE_CSS = """<style>
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] :is(p, li),
+[data-testid="stMain"] [data-testid="stAlertContentInfo"] p { font-size: 1.35rem; line-height: 1.5; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.15rem; }
+[data-testid="stMain"] h1 { font-size: 3.2rem; }
+[data-testid="stMain"] h2 { font-size: 2.4rem; }
+[data-testid="stMain"] h3 { font-size: 2rem; }
+[data-testid="stMain"] .katex { font-size: 1.8em; }
+[data-testid="stMain"] :is(pre, code) { font-size: 1.2rem; }
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
+</style>"""
+
+
+def presenter_switch(tr: Translator) -> bool:
+    """The sidebar's presenter-mode toggle; ``?present=1`` turns it on, and the URL follows the toggle.
+
+    On stage the pages show fewer controls, bigger type and colour scales for projectors (see
+    `attention.stage`); the toy page steps through its four steps with the arrow keys.
+    """
+    state = st.session_state
+    if PRESENT_KEY not in state:
+        state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY) == "1"
+    on = shared(st.sidebar, "toggle", tr("sidebar.present"), key=PRESENT_KEY, default=False,
+                help=tr("sidebar.present.help"))  # fmt: skip
+    if on:
+        st.query_params[PRESENT_KEY] = "1"
+        st.html(STAGE_CSS)
+    else:
+        st.query_params.pop(PRESENT_KEY, None)
+    return on
+
+
+def explain(text: str) -> None:
+    """A paragraph of explanation, left out on stage where the speaker says it (project text, Markdown)."""
+    if not presenting():
+        st.markdown(text)
+
+
+STAGE_WIDTH = 960  # pixels a matrix may take across on stage
+
+
+def presenting() -> bool:
+    """Whether this session is in presenter mode."""
+    return bool(st.session_state.get(PRESENT_KEY))
 
 
 def choice(
@@ -152,13 +201,24 @@ def matrix_block(
     value_title: str,
     name: str,
 ) -> None:
-    """One step's matrix twice: the exact numbers as a table, and the same as a heatmap (exportable)."""
-    left, right = st.columns([2, 3])
+    """One step's matrix twice: the exact numbers as a table, and the same as a heatmap (exportable).
+
+    On stage the heatmap takes the width, with cells big enough to read from the back of the room,
+    and the table folds away under it.
+    """
+    stage_cells = min(120, max(16, STAGE_WIDTH // max(values.shape[1], 1))) if presenting() else None
+    if stage_cells:
+        left = st.expander(tr("toy.table"))
+        right = st.container()
+    else:
+        left, right = st.columns([2, 3])
     with left:
-        st.caption(tr("toy.table"))
+        if not stage_cells:
+            st.caption(tr("toy.table"))
         st.dataframe(charts.matrix_frame(values, rows, cols), width="content")
     with right:
-        st.caption(tr("toy.chart"))
+        if not stage_cells:
+            st.caption(tr("toy.chart"))
         heatmap = charts.heatmap(
             values,
             rows,
@@ -167,6 +227,7 @@ def matrix_block(
             col_title=col_title,
             value_title=value_title,
             masked_text=tr("common.masked"),
+            cell_size=stage_cells,
         )
         from attention import export
 
@@ -187,8 +248,14 @@ def chart(
 
     The files are only made when a button is clicked, on Streamlit's download thread.
     """
-    shown = container.altair_chart(spec, **{"width": "content", **kwargs})
     from attention import export  # vl-convert loads only when a page draws an exportable chart
+
+    if presenting():  # the same chart, dressed for a projector (and exported so, for the slides)
+        spec = stage.restyle(spec.to_dict())
+        # without Streamlit's chart theme, whose small type would win over the stage's
+        shown = container.vega_lite_chart(spec, **{"width": "content", "theme": None, **kwargs})
+    else:
+        shown = container.altair_chart(spec, **{"width": "content", **kwargs})
 
     with container.popover(tr("export.menu"), icon="⬇️"):
         st.download_button(tr("export.png"), lambda: export.chart_png(spec), file_name=f"{name}.png",

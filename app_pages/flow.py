@@ -10,7 +10,7 @@ from attention.toy import format_number
 tr = ui.translator()
 
 st.title(tr("flow.title"))
-st.markdown(tr("flow.intro"))
+ui.explain(tr("flow.intro"))
 link = dict(switched=ui.HEADS, ablation_mode=ui.TEXT, query_token=ui.INT)
 name, loaded, result = model_cache.model_and_trace(tr, "flow", link)
 
@@ -36,7 +36,7 @@ if switched:
     st.markdown(tr("flow.top_change", **change))
 
 st.header(tr("heads.rollout"))
-st.markdown(tr("heads.rollout.about"))
+ui.explain(tr("heads.rollout.about"))
 positions = list(range(result.n_tokens))
 token_label = lambda i: f"{i} {result.tokens[i]}"  # noqa: E731
 query = ui.choice(st, tr("flow.rollout.query"), positions, key="query_token", format_func=token_label,

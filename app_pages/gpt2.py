@@ -11,7 +11,7 @@ state = st.session_state
 axis = lambda name: tr(f"gpt2.axis.{name}")  # noqa: E731
 
 st.title(tr("gpt2.title"))
-st.markdown(tr("gpt2.intro"))
+ui.explain(tr("gpt2.intro"))
 link: dict = {}  # this page keeps only the shared fields in its links
 name, loaded, result = model_cache.model_and_trace(tr, "gpt2", link)
 
@@ -27,13 +27,16 @@ if picked and picked[0] != state.get("overview_applied"):
 
 st.header(tr("gpt2.head"))
 layer, head = model_cache.head_picker(tr, result)
-st.markdown(tr("gpt2.head.about"))
+ui.explain(tr("gpt2.head.about"))
 size = maps.bins_for(result.n_tokens, 128)
 if size > 1:
     st.caption(tr("gpt2.pooled", size=size))
 titles = dict(query_title=axis("query"), key_title=axis("key"), weight_title=axis("weight"), max_bins=128)
 head_title = tr("gpt2.head.chart_title", layer=layer, head=head)
-head_map = maps.head_heatmap(result.weights[layer, head], result.tokens, title=head_title, **titles)
+side = 760 if ui.presenting() else 560  # on stage the chosen head fills the screen
+head_map = maps.head_heatmap(
+    result.weights[layer, head], result.tokens, title=head_title, side=side, **titles
+)
 labels = maps.token_axis_labels(result.tokens)
 csv = lambda: export.matrix_csv(result.weights[layer, head], labels, labels, corner="query \\ key")  # noqa: E731
 ui.chart(st, head_map, tr, f"layer{layer}-head{head}", csv=csv)
@@ -49,7 +52,7 @@ overview = maps.overview_chart(result.weights, label=axis, selected=(layer, head
 ui.chart(st, overview, tr, "all-heads", on_select="rerun", selection_mode="pick", key="overview")
 
 st.header(tr("gpt2.parity"))
-st.markdown(tr("gpt2.parity.about"))
+ui.explain(tr("gpt2.parity.about"))
 verdict = gpt2.parity(result)
 diffs = dict(weights_diff=f"{verdict.max_weights_diff:.1e}", logits_diff=f"{verdict.logits_diff:.1e}")
 numbers = dict(model=name, n=verdict.heads, **diffs)

@@ -11,7 +11,7 @@ tr = ui.translator()
 state = st.session_state
 
 st.title(tr("heads.title"))
-st.markdown(tr("heads.intro"))
+ui.explain(tr("heads.intro"))
 link = dict(query_token=ui.INT, role=ui.TEXT)
 name, loaded, result = model_cache.model_and_trace(tr, "heads", link)
 
@@ -52,7 +52,7 @@ if st.button(tr("qk.to_toy"), help=tr("qk.to_toy.help", digits=toy.HANDOVER_DIGI
     st.switch_page("app_pages/toy.py")
 
 st.header(tr("roles.title"))
-st.markdown(tr("roles.about"))
+ui.explain(tr("roles.about"))
 roles = model_cache.cached_roles(*model_cache.traced())
 role_names = [r for r in heads.ROLES if r != "entropy"]  # entropy has no threshold: it is a column to sort by
 pick = st.columns([3, 2])

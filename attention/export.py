@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 
 import altair as alt
@@ -16,14 +17,21 @@ import vl_convert as vlc
 alt.data_transformers.disable_max_rows()
 
 
-def chart_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
-    """The chart as a PNG, ``scale`` × its size on screen (2 reads well on a slide)."""
-    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+Spec = alt.TopLevelMixin | dict
 
 
-def chart_svg(chart: alt.TopLevelMixin) -> bytes:
+def _vega_lite(chart: Spec) -> str:
+    return json.dumps(chart) if isinstance(chart, dict) else chart.to_json()
+
+
+def chart_png(chart: Spec, *, scale: float = 2.0) -> bytes:
+    """The chart (Altair, or a Vega-Lite dict) as a PNG, ``scale`` × its size on screen (2 suits a slide)."""
+    return vlc.vegalite_to_png(_vega_lite(chart), scale=scale)
+
+
+def chart_svg(chart: Spec) -> bytes:
     """The chart as an SVG file: sharp at any size, editable in a drawing program."""
-    return vlc.vegalite_to_svg(chart.to_json()).encode()
+    return vlc.vegalite_to_svg(_vega_lite(chart)).encode()
 
 
 def matrix_csv(values: torch.Tensor, rows: Sequence[str], cols: Sequence[str], *, corner: str = "") -> bytes:

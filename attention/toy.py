@@ -179,6 +179,11 @@ def check_temperature(temperature: float | None) -> float:
     return float(temperature)
 
 
+# What presenter mode steps through: the notes' four steps (the causal mask shown with softmax, as the
+# notes place it), then why √d_k.
+STAGE_STEPS = ("scores", "scaled", "weights", "output", "why")
+
+
 def run(
     q: Matrix, k: Matrix, v: Matrix, *, scaled: bool = True, temperature: float = 1.0, causal: bool = False
 ) -> AttentionSteps:

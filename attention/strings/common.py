@@ -13,6 +13,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Every page runs the same hand-written attention core (attention/core.py).",
         "vi": "Mọi trang đều chạy cùng một lõi attention viết tay (attention/core.py).",
     },
+    "sidebar.present": {"en": "Presenter mode", "vi": "Chế độ trình chiếu"},
+    "sidebar.present.help": {
+        "en": "For a talk: bigger type, fewer controls, colours that read on a projector and for colour-blind "
+        "viewers. On the first page, ← and → step through the four steps. A link with ?present=1 opens "
+        "in this mode.",
+        "vi": "Dành cho buổi nói chuyện: chữ lớn hơn, ít nút điều khiển hơn, màu dễ đọc trên máy chiếu và với "
+        "người mù màu. Ở trang đầu, phím ← và → chuyển qua bốn bước. Liên kết có ?present=1 mở sẵn chế độ này.",
+    },
+    "present.controls": {"en": "Inputs", "vi": "Dữ liệu vào"},
     "common.query": {"en": "query", "vi": "truy vấn (query)"},
     "common.key": {"en": "key", "vi": "khóa (key)"},
     "common.value": {"en": "value", "vi": "giá trị"},

@@ -95,6 +95,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "T_q = {t_q} truy vấn, T_k = {t_k} token, d_k = {d_k}, d_v = {d_v}",
     },
     # Steps
+    "toy.stage.steps": {"en": "Step", "vi": "Bước"},
+    "toy.stage.back": {"en": "Back", "vi": "Lùi"},
+    "toy.stage.next": {"en": "Next", "vi": "Tiếp"},
+    "toy.stage.scores": {"en": "1 · Q·Kᵀ", "vi": "1 · Q·Kᵀ"},
+    "toy.stage.scaled": {"en": "2 · ÷√d_k", "vi": "2 · ÷√d_k"},
+    "toy.stage.weights": {"en": "3 · softmax", "vi": "3 · softmax"},
+    "toy.stage.output": {"en": "4 · × V", "vi": "4 · × V"},
+    "toy.stage.why": {"en": "Why √d_k?", "vi": "Vì sao √d_k?"},
     "toy.step1": {
         "en": "1. Dot product: how similar?",
         "vi": "1. Tích vô hướng (dot product): giống nhau đến đâu?",
