@@ -1,0 +1,56 @@
+"""What hosting relies on: pages without a model stay light, and the files a host reads are in place."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Runs the app's first page in a fresh interpreter and reports which heavy modules it imported.
+PROBE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("streamlit_app.py", default_timeout=120)
+for name, value in json.loads(sys.argv[1]).items():
+    at.query_params[name] = value
+at.run()
+assert not at.exception, [e.value for e in at.exception]
+heavy = ("transformers", "tokenizers", "safetensors", "attention.gpt2", "model_cache")
+print(json.dumps({name: name in sys.modules for name in heavy}))
+"""
+
+
+def imported_by_first_page(**query: str) -> dict[str, bool]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(query)],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_toy_page_imports_neither_transformers_nor_a_model():
+    assert imported_by_first_page() == dict.fromkeys(
+        ("transformers", "tokenizers", "safetensors", "attention.gpt2", "model_cache"), False
+    )
+
+
+def test_the_toy_page_on_stage_stays_light_too():
+    assert not any(imported_by_first_page(present="1", lang="vi").values())
+
+
+def test_the_files_a_host_reads_are_in_place():
+    """Streamlit Community Cloud reads the entrypoint, requirements.txt and .streamlit/config.toml."""
+    assert (REPO / "streamlit_app.py").is_file()
+    requirements = (REPO / "requirements.txt").read_text().splitlines()
+    pinned = [line for line in requirements if line and not line.startswith(("#", "-"))]
+    assert all("==" in line for line in pinned), (
+        "every requirement is pinned, so a host builds what CI tested"
+    )
+    assert any(line.startswith("torch==") for line in pinned)
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] in ("none", False), "no traceback reaches a visitor"
