@@ -27,6 +27,8 @@ def sync_sizes() -> None:
 
 
 first_visit = "q_text" not in state  # (a hand-over from GPT-2 fills the matrices before a first visit)
+if first_visit and st.query_params.get("preset") in toy.PRESETS:  # a link naming only an example
+    state.preset = st.query_params["preset"]
 state.setdefault("preset", "seed")
 if first_visit:
     apply_preset()

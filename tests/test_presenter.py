@@ -184,3 +184,10 @@ def test_the_gpt2_page_on_stage_folds_its_inputs_and_restyles_its_charts(monkeyp
     schemes = {s["scheme"] for spec in chart_specs(at) for s in scales(spec)}
     assert schemes == {"viridis"}
     assert at.success, "the parity verdict is still there"
+
+
+def test_a_link_naming_only_an_example_opens_that_example():
+    at = open_app(preset="sentence", present="1", step="3")
+    assert at.query_params["causal"] == "1", "the sentence is causal"
+    assert subheaders(at) == [t("toy.step_mask", "en"), STEP_TITLES[2]]
+    assert at.text_area(key="q_text").value.count("\n") == 3, "the sentence's four tokens"
