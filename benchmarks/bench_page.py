@@ -92,17 +92,24 @@ def reset_peak(pid: int) -> None:
 class Server:
     url: str
     pid: int
+    started: float = 0.0  # time.monotonic() when the process was launched
+    up: float = 0.0  # ... and when its health endpoint first answered
 
 
 @contextlib.contextmanager
-def serve(model_dir: Path, log_path: Path) -> Iterator[Server]:
-    """`streamlit run streamlit_app.py` on a free loopback port, in its own process group."""
+def serve(model_dir: Path | str, log_path: Path, poll_s: float = 0.3) -> Iterator[Server]:
+    """`streamlit run streamlit_app.py` on a free loopback port, in its own process group.
+
+    ``model_dir`` becomes ATTENTION_MODEL (a folder or a name the app accepts); the health endpoint is
+    asked every ``poll_s`` seconds until it answers.
+    """
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     command += ["--browser.gatherUsageStats", "false"]
     env = {**os.environ, "ATTENTION_MODEL": str(model_dir), "HF_HUB_OFFLINE": "1"}
     with open(log_path, "wb") as log:
+        started = time.monotonic()
         process = subprocess.Popen(
             command,
             cwd=REPO,
@@ -124,8 +131,8 @@ def serve(model_dir: Path, log_path: Path) -> Iterator[Server]:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not come up; see {log_path}")
-            time.sleep(0.3)
-        yield Server(url, process.pid)
+            time.sleep(poll_s)
+        yield Server(url, process.pid, started, time.monotonic())
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
