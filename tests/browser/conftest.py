@@ -97,6 +97,16 @@ def serve_app(env: Mapping[str, str] | None = None, name: str = "app") -> Iterat
     `env` is added to this process's environment (e.g. ``{"ATTENTION_MODEL": ...}``). The server's
     output goes to ``artifacts/<name>-server.log``, whose tail is shown if it fails to come up.
     """
+    with serve_app_process(env, name) as (base_url, _process):
+        yield base_url
+
+
+@contextlib.contextmanager
+def serve_app_process(
+    env: Mapping[str, str] | None = None, name: str = "app"
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`serve_app`, also yielding the server's process: its pid is the Streamlit server itself,
+    whose memory a test can read from ``/proc/<pid>/status``."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [
@@ -134,7 +144,7 @@ def serve_app(env: Mapping[str, str] | None = None, name: str = "app") -> Iterat
                     why = f"exited with {process.returncode}" if process.poll() is not None else "timed out"
                     raise RuntimeError(f"streamlit server {why} before answering health:\n{tail}")
                 time.sleep(0.5)
-            yield base_url
+            yield base_url, process
         finally:
             _stop(process)
 

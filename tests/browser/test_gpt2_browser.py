@@ -17,13 +17,12 @@ from attention.offline import build_model_dir
 from attention.strings import t
 
 from .conftest import assert_no_exception, screenshot, serve_app, wait_for_app
+from .gpt2_page import main_text, number_input, strip_tokens
 
 SHAPE = dict(n_layer=3, n_head=4, n_embd=32, n_positions=128, initializer_range=0.3)
 MARKUP = "<b>bold</b> **x** $y$"
 
 # Vega labels each mark of an SVG chart with its fields ("…; layer: 2; head: 3"); these pick the charts.
-TOKEN_BOX = "path[aria-label*='position: '][aria-label*='; token: ']"
-TOKEN_STRIP = f"[data-testid='stVegaLiteChart']:has({TOKEN_BOX})"
 OVERVIEW = "[data-testid='stVegaLiteChart']:has(path[aria-label*='x2: '][aria-label*='head: '])"
 # Charts of more than 2000 rows are drawn on a canvas: at the default text's 84 tokens, the head
 # heatmap (3570 cells) is the first of those.
@@ -48,14 +47,6 @@ def open_gpt2(page, base_url: str, query: str = "") -> None:
     assert_no_exception(page)
 
 
-def main_text(page) -> str:
-    return page.locator("[data-testid='stMain']").inner_text()
-
-
-def number_input(page, label: str):
-    return page.get_by_role("spinbutton", name=label, exact=True)
-
-
 def set_number(page, label: str, value: int) -> None:
     box = number_input(page, label)
     box.fill(str(value))
@@ -68,22 +59,6 @@ def set_text(page, text: str) -> None:
     box.fill(text)
     box.press("Control+Enter")
     wait_for_app(page)
-
-
-def strip_tokens(page) -> list[str]:
-    """The token strip's tokens in order, read from the labels Vega gives each box."""
-    labels = (
-        page.locator(TOKEN_STRIP)
-        .locator(TOKEN_BOX)
-        .evaluate_all("paths => paths.map(p => p.getAttribute('aria-label'))")
-    )
-    by_position = {}
-    for label in labels:
-        found = re.search(r"position: (\d+); token: (.*)$", label)
-        assert found, f"unexpected label on a token box: {label!r}"
-        by_position[int(found[1])] = found[2]
-    assert sorted(by_position) == list(range(len(by_position))), "one box per position, none missing"
-    return [by_position[i] for i in range(len(by_position))]
 
 
 def overview_heads(page) -> set[tuple[int, int]]:
