@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -162,17 +163,25 @@ def _hub_cache_dir() -> str | None:
     return None
 
 
+# transformers 5 swaps `PreTrainedModel.tie_weights` out for every model class while `from_pretrained`
+# runs and puts it back afterwards; two loads in two threads (two visitors opening two models) then
+# see each other's swap: `lm_head.weight` comes out missing, and the class can stay swapped for good.
+# Loads therefore take turns. The lock guards the library's class state, not the loaded models.
+_FROM_PRETRAINED = threading.Lock()
+
+
 def _gpt2_from_pretrained(source: str | Path, **options: Any) -> GPT2LMHeadModel:
     """The saved weights in transformers' own GPT2LMHeadModel: eager attention, float32."""
     config = GPT2Config.from_pretrained(source, **options)
-    model, info = GPT2LMHeadModel.from_pretrained(
-        source,
-        config=config,
-        attn_implementation="eager",
-        dtype=torch.float32,
-        output_loading_info=True,
-        **options,
-    )
+    with _FROM_PRETRAINED:
+        model, info = GPT2LMHeadModel.from_pretrained(
+            source,
+            config=config,
+            attn_implementation="eager",
+            dtype=torch.float32,
+            output_loading_info=True,
+            **options,
+        )
     # transformers fills weights missing from the file with random ones and only logs it: a model that
     # looks fine and is noise. Refuse it instead.
     missing = sorted(info["missing_keys"])

@@ -233,6 +233,17 @@ def test_concurrent_traces_equal_their_sequential_ones(small_gpt2):
             assert torch.equal(getattr(result, name), getattr(expected, name)), (i, name)
 
 
+def test_two_models_loading_at_once_both_load_and_later_loads_still_work(gpt2_dir_factory):
+    """Two visitors opening two different models at the same moment (transformers swaps class state
+    while loading: unguarded, one of the two comes out with its lm_head "missing")."""
+    folders = [gpt2_dir_factory(), gpt2_dir_factory(n_layer=1), "tiny-gpt2"]
+    for _ in range(4):
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            loaded = list(pool.map(load_model, folders))
+        assert [m.config.n_layer for m in loaded] == [3, 1, 2]
+    assert load_model(folders[0]).config.n_layer == 3, "a load on its own still works afterwards"
+
+
 # --- the sdpa guard ------------------------------------------------------------------------------
 
 
