@@ -82,7 +82,7 @@ def model_and_trace(
     text = ui.shared(
         inputs, "text_area", tr("gpt2.text"), key="text", default=DEFAULT_TEXT, help=tr("gpt2.text.help")
     )
-    context = config.n_positions
+    context = gpt2.token_cap(config)  # the model's context, or the host's cap (ATTENTION_MAX_TOKENS)
     st.session_state["max_tokens"] = min(st.session_state.get("max_tokens", gpt2.DEFAULT_MAX_TOKENS), context)
     limits = dict(min_value=1, max_value=context, help=tr("gpt2.max_tokens.help"))
     limit = ui.shared(

@@ -43,8 +43,9 @@ def language_picker() -> Translator:
         format_func=LANGUAGES.__getitem__,
     )
     if state[LANG_KEY] == DEFAULT_LANGUAGE:
-        st.query_params.pop(LANG_KEY, None)
-    else:
+        if LANG_KEY in st.query_params:
+            del st.query_params[LANG_KEY]
+    elif st.query_params.get(LANG_KEY) != state[LANG_KEY]:
         st.query_params[LANG_KEY] = state[LANG_KEY]
     return translator()
 
@@ -77,10 +78,11 @@ def presenter_switch(tr: Translator) -> bool:
     on = shared(st.sidebar, "toggle", tr("sidebar.present"), key=PRESENT_KEY, default=False,
                 help=tr("sidebar.present.help"))  # fmt: skip
     if on:
-        st.query_params[PRESENT_KEY] = "1"
+        if st.query_params.get(PRESENT_KEY) != "1":
+            st.query_params[PRESENT_KEY] = "1"
         st.html(STAGE_CSS)
-    else:
-        st.query_params.pop(PRESENT_KEY, None)
+    elif PRESENT_KEY in st.query_params:
+        del st.query_params[PRESENT_KEY]
     return on
 
 
@@ -306,6 +308,7 @@ def linked_state(page: str, fields: dict[str, Codec]) -> None:
 def write_link(fields: dict[str, Codec]) -> None:
     """Write ``fields`` into the URL query (a field not set in the session is left out)."""
     state = st.session_state
-    for key, (encode, _) in fields.items():
-        if key in state and state[key] is not None:
-            st.query_params[key] = encode(state[key])
+    wanted = {key: encode(state[key]) for key, (encode, _) in fields.items() if state.get(key) is not None}
+    changed = {key: value for key, value in wanted.items() if st.query_params.get(key) != value}
+    if changed:  # one message to the browser, and none when the link is already right
+        st.query_params.update(changed)

@@ -42,6 +42,7 @@ __all__ = [
     "display_tokens",
     "load_model",
     "next_token_logits",
+    "token_cap",
     "top_next_tokens",
     "top_tokens",
     "trace",
@@ -81,6 +82,19 @@ _DOWNLOAD_COMMAND = (
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in _TRUE
+
+
+def token_cap(config: GPT2Config) -> int:
+    """The most tokens a trace may take: the model's context, or less where ``$ATTENTION_MAX_TOKENS`` says.
+
+    Memory grows with the square of the text (two (layers, heads, T, T) tensors per trace), so a host
+    with little memory caps it; a value that is not a positive whole number is ignored.
+    """
+    try:
+        host_cap = int(os.environ.get("ATTENTION_MAX_TOKENS", "").strip())
+    except ValueError:
+        host_cap = 0
+    return min(config.n_positions, host_cap) if host_cap > 0 else config.n_positions
 
 
 def allowed_models() -> tuple[str, ...]:
@@ -399,7 +413,7 @@ def _encode(tokenizer: PreTrainedTokenizerBase, text: str) -> tuple[list[int], l
 
 def trace(loaded: LoadedModel, text: str, *, max_tokens: int | None = None) -> Trace:
     """Trace ``text`` through ``loaded``: the first ``max_tokens`` tokens (default `DEFAULT_MAX_TOKENS`,
-    never more than the model's context ``n_positions``).
+    never more than `token_cap`: the model's context, or the host's cap).
 
     Raises `InputError` for empty text or a bad ``max_tokens``, `TraceError` if the model does not
     return its attention weights (e.g. it was loaded with sdpa instead of eager attention).
@@ -411,7 +425,7 @@ def trace(loaded: LoadedModel, text: str, *, max_tokens: int | None = None) -> T
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InputError("gpt2.error.bad_max_tokens", value=max_tokens)
     model, tokenizer, config = loaded.model, loaded.tokenizer, loaded.config
-    limit = min(limit, config.n_positions)
+    limit = min(limit, token_cap(config))
 
     token_ids, offsets = _encode(tokenizer, text)
     if not token_ids:

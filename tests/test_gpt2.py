@@ -193,6 +193,16 @@ def test_the_cap_is_never_more_than_the_models_context(small_gpt2):
     assert result.truncated
 
 
+@pytest.mark.parametrize(
+    ("setting", "cap"), [("10", 10), (" 7 ", 7), ("100000", 64), ("0", 64), ("many", 64)]
+)
+def test_a_host_caps_the_tokens_with_attention_max_tokens(small_gpt2, monkeypatch, setting, cap):
+    monkeypatch.setenv("ATTENTION_MAX_TOKENS", setting)
+    assert gpt2.token_cap(small_gpt2.config) == cap  # the small model's context is 64
+    result = trace(small_gpt2, " ".join(["word"] * 100), max_tokens=64)
+    assert result.n_tokens == cap and result.truncated_from > 64
+
+
 def test_the_default_cap(gpt2_dir_factory):
     loaded = load_model(gpt2_dir_factory(n_layer=1, n_positions=256))
     text = "the cat sat on the mat " * 60
