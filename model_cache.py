@@ -50,6 +50,8 @@ def model_and_trace(
     A model that cannot be loaded or a text that cannot be traced is explained, and the page stops.
     """
     ui.linked_state(page, {**LINK, **(link or {})})
+    if bundled.is_bundled(st.session_state.get("model", "")):  # a link may say model=tiny-gpt2
+        st.session_state["model"] = bundled.BUNDLED_NAME
     offline = [bundled.BUNDLED_NAME] if bundled.BUNDLED_DIR.is_dir() else []
     options = list(dict.fromkeys([gpt2.default_model_name(), *offline, *gpt2.allowed_models()[:3], OTHER]))
     label = lambda o: tr("gpt2.model.other") if o == OTHER else o  # noqa: E731

@@ -9,6 +9,9 @@ import ui
 from attention.runtime import keep_freed_memory
 
 keep_freed_memory()  # attention maps are big, short-lived tensors: reuse their memory (see the module)
+# Visitors never see a traceback, even where a host overrides .streamlit/config.toml (Community Cloud
+# does); the server log keeps it. The same value on every run.
+st.set_option("client.showErrorDetails", "none")
 # A prepared link for a talk (?present=1) opens with the sidebar folded away.
 sidebar = "collapsed" if st.query_params.get(ui.PRESENT_KEY) == "1" else "auto"
 st.set_page_config(

@@ -54,3 +54,19 @@ def test_the_files_a_host_reads_are_in_place():
     assert any(line.startswith("torch==") for line in pinned)
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none", "no traceback reaches a visitor"
+
+
+def test_the_app_hides_tracebacks_even_where_a_host_overrides_the_config():
+    """Community Cloud sets showErrorDetails to false ("stacktrace"); the entrypoint sets it back."""
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    before = config.get_option("client.showErrorDetails")
+    try:
+        config.set_option("client.showErrorDetails", "stacktrace")
+        at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+        at.run()
+        assert not at.exception
+        assert config.get_option("client.showErrorDetails") == "none"
+    finally:
+        config.set_option("client.showErrorDetails", before)

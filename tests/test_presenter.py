@@ -191,3 +191,13 @@ def test_a_link_naming_only_an_example_opens_that_example():
     assert at.query_params["causal"] == "1", "the sentence is causal"
     assert subheaders(at) == [t("toy.step_mask", "en"), STEP_TITLES[2]]
     assert at.text_area(key="q_text").value.count("\n") == 3, "the sentence's four tokens"
+
+
+def test_a_link_may_name_the_bundled_model_by_its_short_name(monkeypatch, gpt2_dir):
+    monkeypatch.setenv("ATTENTION_MODEL", str(gpt2_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = "tiny-gpt2"
+    at.switch_page("app_pages/gpt2.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["model"] == "tiny-gpt2 (bundled)"
+    assert any("tiny-gpt2 (bundled)" in s.value for s in at.success), "the parity verdict names it"
