@@ -6,10 +6,14 @@ shared across sessions and threads; both are read-only once built (see `attentio
 
 from __future__ import annotations
 
+import os
+import threading
+
 import streamlit as st
 
 import ui
 from attention import bundled, gpt2
+from attention.budget import BudgetCache
 from attention.errors import PlaygroundError
 from attention.strings import Translator
 from attention.toy import format_number
@@ -26,10 +30,47 @@ def cached_model(name: str) -> gpt2.LoadedModel:
     return gpt2.load_model(name)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
+TRACE_CACHE_MB = 1024  # the default of ATTENTION_TRACE_CACHE_MB
+FORWARD_SLOTS = 2  # the default of ATTENTION_FORWARD_SLOTS
+
+
+@st.cache_resource(show_spinner=False)
+def trace_cache() -> BudgetCache[gpt2.Trace]:
+    """The traces every session shares, kept while they fit in ``$ATTENTION_TRACE_CACHE_MB`` (1024 MB).
+
+    A trace of GPT-2 small holds about 20 MB at 50 tokens, 70 MB at 200 and 1.3 GB at 1024: a budget
+    keeps dozens of short texts, or a few long ones, where a count of entries would do neither.
+    """
+    try:
+        budget_mb = float(os.environ.get("ATTENTION_TRACE_CACHE_MB", "").strip() or TRACE_CACHE_MB)
+    except ValueError:
+        budget_mb = TRACE_CACHE_MB
+    return BudgetCache(int(max(budget_mb, 0) * 2**20), lambda result: result.nbytes)
+
+
+@st.cache_resource(show_spinner=False)
+def forward_slots() -> threading.BoundedSemaphore:
+    """How many forward passes may run at once (``$ATTENTION_FORWARD_SLOTS``, default 2).
+
+    Each pass holds its text's attention tensors while it runs, and torch already spreads one pass
+    over the cores: a room of visitors sending texts together would multiply memory, not speed.
+    """
+    try:
+        slots = int(os.environ.get("ATTENTION_FORWARD_SLOTS", "").strip() or FORWARD_SLOTS)
+    except ValueError:
+        slots = FORWARD_SLOTS
+    return threading.BoundedSemaphore(max(slots, 1))
+
+
 def cached_trace(name: str, text: str, max_tokens: int) -> gpt2.Trace:
-    """One trace per (model, text, limit): switching layer or head runs no new forward pass."""
-    return gpt2.trace(cached_model(name), text, max_tokens=max_tokens)
+    """One trace per (model, text, limit): switching layer or head runs no new forward pass, and many
+    sessions asking for the same trace at once (a shared link in a talk) wait for one computation."""
+
+    def compute() -> gpt2.Trace:
+        with forward_slots():
+            return gpt2.trace(cached_model(name), text, max_tokens=max_tokens)
+
+    return trace_cache().get((name, text, max_tokens), compute)
 
 
 LINK = dict(model=ui.TEXT, model_path=ui.TEXT, text=ui.TEXT, max_tokens=ui.INT, layer=ui.INT, head=ui.INT)
@@ -135,7 +176,7 @@ def cached_probe(name: str):
     return heads.induction_probe(cached_model(name))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
 def cached_roles(name: str, text: str, max_tokens: int):
     """Every head's role scores for one trace (the probe comes from `cached_probe`)."""
     from attention import heads
@@ -148,10 +189,11 @@ def cached_roles(name: str, text: str, max_tokens: int):
 def cached_ablation(name: str, text: str, max_tokens: int, switched: tuple[tuple[int, int], ...], mode: str):
     """The next-token logits with the heads ``switched`` replaced by ``mode``, one forward pass per choice."""
     result = cached_trace(name, text, max_tokens)
-    return gpt2.next_token_logits(cached_model(name), result.token_ids, {head: mode for head in switched})
+    with forward_slots():
+        return gpt2.next_token_logits(cached_model(name), result.token_ids, {head: mode for head in switched})
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
 def cached_overview(name: str, text: str, max_tokens: int):
     """The pooled all-heads grid of one trace: computed once, not on every change of head."""
     from attention import maps

@@ -376,6 +376,12 @@ class Trace:
     def truncated(self) -> bool:
         return self.truncated_from is not None
 
+    @property
+    def nbytes(self) -> int:
+        """The memory its tensors hold: what keeping this trace in a cache costs."""
+        tensors = (value for value in vars(self).values() if isinstance(value, torch.Tensor))
+        return sum(t.numel() * t.element_size() for t in tensors)
+
     def __repr__(self) -> str:  # the tensors would bury the summary
         cut = f", truncated_from={self.truncated_from}" if self.truncated else ""
         return (

@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 # Runs the app's first page in a fresh interpreter and reports which heavy modules it imported.
@@ -70,3 +72,31 @@ def test_the_app_hides_tracebacks_even_where_a_host_overrides_the_config():
         assert config.get_option("client.showErrorDetails") == "none"
     finally:
         config.set_option("client.showErrorDetails", before)
+
+
+@pytest.mark.parametrize(("setting", "slots"), [("3", 3), ("", 2), ("many", 2), ("0", 1)])
+def test_forward_passes_at_once_are_bounded(monkeypatch, setting, slots):
+    import model_cache
+
+    monkeypatch.setenv("ATTENTION_FORWARD_SLOTS", setting)
+    model_cache.forward_slots.clear()
+    try:
+        semaphore = model_cache.forward_slots()
+        taken = 0
+        while taken <= slots and semaphore.acquire(blocking=False):
+            taken += 1
+        assert taken == slots
+    finally:
+        model_cache.forward_slots.clear()
+
+
+@pytest.mark.parametrize(("setting", "budget_mb"), [("768", 768), ("", 1024), ("lots", 1024)])
+def test_the_trace_cache_budget_comes_from_the_environment(monkeypatch, setting, budget_mb):
+    import model_cache
+
+    monkeypatch.setenv("ATTENTION_TRACE_CACHE_MB", setting)
+    model_cache.trace_cache.clear()
+    try:
+        assert model_cache.trace_cache().budget == budget_mb * 2**20
+    finally:
+        model_cache.trace_cache.clear()

@@ -169,7 +169,7 @@ def test_eight_sessions_at_once_each_see_their_own_text_and_share_one_model(mode
     assert len({len(tokens) for tokens in expected}) == SESSIONS, "eight texts, eight token counts"
     model_mb = (model_dir / "model.safetensors").stat().st_size / 2**20
     # Past the first session: seven more sessions, and eight traces if every one were still held
-    # (`cached_trace` keeps four). A second copy of the model (`model_mb`) does not fit in it.
+    # (the trace cache keeps up to its budget). A second copy of the model (`model_mb`) does not fit in it.
     budget_mb = (SESSIONS - 1) * SESSION_MB + sum(trace_mb(loaded, text) for text in TEXTS)
     assert budget_mb < model_mb, "the budget can tell one model from two"
     verdict = verdict_pattern(str(model_dir), heads=SHAPE["n_layer"] * SHAPE["n_head"])
@@ -221,7 +221,7 @@ def test_eight_sessions_at_once_each_see_their_own_text_and_share_one_model(mode
             final = memory_mb(server.pid)
             # How many times each cached function's body ran: `cached_model`'s is `gpt2.load_model`.
             runs_of = lambda cached: metric(url, COMPUTED, cache=f"model_cache.{cached}")  # noqa: E731
-            loads, traces = runs_of("cached_model"), runs_of("cached_trace")
+            loads = runs_of("cached_model")
         except BaseException:
             for i, page in enumerate(pages):
                 with contextlib.suppress(Exception):  # a screenshot must not hide the failure
@@ -236,7 +236,7 @@ def test_eight_sessions_at_once_each_see_their_own_text_and_share_one_model(mode
     print(
         f"\nmodel {model_mb:.0f} MB; server after the first session {after_first['VmRSS']:.0f} MB,"
         f" after {SESSIONS} {final['VmRSS']:.0f} MB: +{growth_mb:.1f} MB (budget {budget_mb:.0f}),"
-        f" peak +{peak_mb:.1f} MB; traces computed {traces:.0f}; eight texts sent in {last - first:.0f} ms,"
+        f" peak +{peak_mb:.1f} MB; eight texts sent in {last - first:.0f} ms,"
         f" the first run of them ended after {first_end - first:.0f} ms; runs at once: "
         + ", ".join(f"{name} {most_at_once(runs)}" for name, runs in rounds.items())
     )
