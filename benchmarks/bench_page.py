@@ -13,9 +13,9 @@ loopback port with ATTENTION_MODEL pointing at it, and Debian's Chromium drives 
   one frame, decoded here to charge each chart its own bytes (the overview separately). Messages the
   browser already holds are sent as a short reference instead (Streamlit's message cache).
 
-"Fresh" runs start a new server for every length, so each peak is that length's own. The server caches
-up to four traces, so one server visited by every length in turn keeps growing: "one server" shows
-that too. Render times are from one run each on a shared 2-core machine: read them as rough.
+"Fresh" runs start a new server for every length, so each peak is that length's own. The server keeps
+traces up to a memory budget (1 GB by default), so one server visited by every length in turn keeps
+growing: "one server" shows that too. Render times are from one run each on a shared 2-core machine: read them as rough.
 
     python benchmarks/bench_page.py
     BENCH_LENGTHS=50,200 python benchmarks/bench_page.py    # fewer lengths, for a quick look
