@@ -34,6 +34,15 @@ TRACE_CACHE_MB = 1024  # the default of ATTENTION_TRACE_CACHE_MB
 FORWARD_SLOTS = 2  # the default of ATTENTION_FORWARD_SLOTS
 
 
+def host_setting(name: str, default: int) -> int:
+    """A whole number the host sets in the environment (or in Streamlit's secrets); ``default`` if unset
+    or unreadable."""
+    try:
+        return int(os.environ.get(name, "").strip() or default)
+    except ValueError:
+        return default
+
+
 @st.cache_resource(show_spinner=False)
 def trace_cache() -> BudgetCache[gpt2.Trace]:
     """The traces every session shares, kept while they fit in ``$ATTENTION_TRACE_CACHE_MB`` (1024 MB).
@@ -41,11 +50,8 @@ def trace_cache() -> BudgetCache[gpt2.Trace]:
     A trace of GPT-2 small holds about 20 MB at 50 tokens, 70 MB at 200 and 1.3 GB at 1024: a budget
     keeps dozens of short texts, or a few long ones, where a count of entries would do neither.
     """
-    try:
-        budget_mb = float(os.environ.get("ATTENTION_TRACE_CACHE_MB", "").strip() or TRACE_CACHE_MB)
-    except ValueError:
-        budget_mb = TRACE_CACHE_MB
-    return BudgetCache(int(max(budget_mb, 0) * 2**20), lambda result: result.nbytes)
+    budget_mb = host_setting("ATTENTION_TRACE_CACHE_MB", TRACE_CACHE_MB)
+    return BudgetCache(max(budget_mb, 0) * 2**20, lambda result: result.nbytes)
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,11 +61,7 @@ def forward_slots() -> threading.BoundedSemaphore:
     Each pass holds its text's attention tensors while it runs, and torch already spreads one pass
     over the cores: a room of visitors sending texts together would multiply memory, not speed.
     """
-    try:
-        slots = int(os.environ.get("ATTENTION_FORWARD_SLOTS", "").strip() or FORWARD_SLOTS)
-    except ValueError:
-        slots = FORWARD_SLOTS
-    return threading.BoundedSemaphore(max(slots, 1))
+    return threading.BoundedSemaphore(max(host_setting("ATTENTION_FORWARD_SLOTS", FORWARD_SLOTS), 1))
 
 
 def cached_trace(name: str, text: str, max_tokens: int) -> gpt2.Trace:

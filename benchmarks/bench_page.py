@@ -15,7 +15,8 @@ loopback port with ATTENTION_MODEL pointing at it, and Debian's Chromium drives 
 
 "Fresh" runs start a new server for every length, so each peak is that length's own. The server keeps
 traces up to a memory budget (1 GB by default), so one server visited by every length in turn keeps
-growing: "one server" shows that too. Render times are from one run each on a shared 2-core machine: read them as rough.
+growing: "one server" shows that too. Render times are from one run each on a shared 2-core machine:
+read them as rough.
 
     python benchmarks/bench_page.py
     BENCH_LENGTHS=50,200 python benchmarks/bench_page.py    # fewer lengths, for a quick look
@@ -385,7 +386,9 @@ def run(browser, model_dir: Path, logs: Path) -> None:
     print(f"resident after every length: {settled:,.0f} MB")
 
 
-def main() -> int:
+@contextlib.contextmanager
+def bench_setup() -> Iterator[tuple[object, Path, Path]]:
+    """(browser, model_dir, logs): Chromium, a GPT-2 of GPT-2 small's shape (reused or built), the logs."""
     from playwright.sync_api import sync_playwright
 
     logs = REPO / "artifacts"
@@ -401,9 +404,14 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                run(browser, model_dir, logs)
+                yield browser, model_dir, logs
             finally:
                 browser.close()
+
+
+def main() -> int:
+    with bench_setup() as (browser, model_dir, logs):
+        run(browser, model_dir, logs)
     return 0
 
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,19 +41,15 @@ from pathlib import Path
 
 from bench_page import (
     CHARTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FINISHED,
-    REUSE,
-    SHAPE,
     STATE,
     STEP_TIMEOUT_MS,
     Step,
     Traffic,
+    bench_setup,
     kb,
     open_page,
     print_rows,
-    reusable,
     serve,
     status_mb,
     text_tokens,
@@ -65,7 +60,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from attention import strings  # noqa: E402
 from attention.bundled import BUNDLED_ALIASES  # noqa: E402
-from attention.offline import build_model_dir  # noqa: E402
 
 COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", 3))
 LENGTHS = tuple(int(t) for t in os.environ.get("BENCH_LENGTHS", "50,200,1024").split(","))
@@ -280,25 +274,9 @@ def run(browser, model_dir: Path, logs: Path) -> None:
 
 
 def main() -> int:
-    from playwright.sync_api import sync_playwright
-
-    logs = REPO / "artifacts"
-    logs.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        if reusable(REUSE):
-            model_dir = REUSE
-        else:
-            start = time.perf_counter()
-            model_dir = build_model_dir(Path(tmp) / "gpt2shape", **SHAPE)
-            print(f"built GPT-2 small's shape with random weights in {time.perf_counter() - start:.0f} s")
-        print(f"model: {model_dir}; {os.cpu_count()} CPUs; server logs in {logs}")
+    with bench_setup() as (browser, model_dir, logs):
         print("load average (1, 5, 15 min) at the start: {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg()))
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                run(browser, model_dir, logs)
-            finally:
-                browser.close()
+        run(browser, model_dir, logs)
         print("load average (1, 5, 15 min) at the end: {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg()))
     return 0
 

@@ -9,6 +9,16 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
 
+def open_app(**query: str) -> AppTest:
+    """The app's first page, opened with ``query`` in the URL and run once without an exception."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def open_page(monkeypatch, model: str | Path, page: str, **query: str) -> AppTest:
     """The app with ``ATTENTION_MODEL=model``, switched to ``page``, run once without an exception."""
     monkeypatch.setenv("ATTENTION_MODEL", str(model))

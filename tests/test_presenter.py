@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from attention import charts, export, maps, stage
 from attention.strings import t
-from tests.apptest import APP, open_page
+from tests.apptest import APP, open_app, open_page
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -92,15 +92,6 @@ def test_a_staged_chart_exports_as_png_and_svg():
 
 
 # --- the toy page on stage ------------------------------------------------------------------------
-
-
-def open_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def click(at: AppTest, label_key: str) -> None:

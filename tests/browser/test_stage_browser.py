@@ -6,6 +6,7 @@ The server serves the bundled tiny GPT-2 (ATTENTION_MODEL=tiny-gpt2), as a speak
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from urllib.parse import parse_qs, urlparse
 
@@ -39,6 +40,19 @@ def press(page, key: str) -> None:
     page.keyboard.press(key)
     wait_for_app(page)
     assert_no_exception(page)
+
+
+@contextlib.contextmanager
+def new_visitor(browser, link: str):
+    """``link`` opened by someone else: a fresh browser context, closed afterwards."""
+    visitor = new_page(browser)
+    try:
+        visitor.goto(link)
+        wait_for_app(visitor)
+        assert_no_exception(visitor)
+        yield visitor
+    finally:
+        visitor.context.close()
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -121,36 +135,21 @@ def test_a_copied_toy_link_reopens_the_same_view(stage_url, page, browser):
     before = (step_titles(page), app_text(page).split(t("toy.step_mask", "vi"))[-1])
     link = page.url
 
-    visitor = new_page(browser)
-    try:
-        visitor.goto(link)
-        wait_for_app(visitor)
-        assert_no_exception(visitor)
+    with new_visitor(browser, link) as visitor:
         after = (step_titles(visitor), app_text(visitor).split(t("toy.step_mask", "vi"))[-1])
         assert after == before
-        assert (
-            "0, 2, 1"
-            in visitor.get_by_role("textbox", name=t("toy.q_label", "vi"), include_hidden=True).input_value()
-        )
+        q_box = visitor.get_by_role("textbox", name=t("toy.q_label", "vi"), include_hidden=True)
+        assert "0, 2, 1" in q_box.input_value()
         assert step_titles(visitor) == [t("toy.step_mask", "vi"), t("toy.step3", "vi")]
         screenshot(visitor, "stage-toy-link-reopened")
-    finally:
-        visitor.context.close()
 
 
 def test_a_copied_gpt2_link_reopens_the_same_head(stage_url, page, browser):
     page.goto(f"{stage_url}/gpt2?layer=1&head=2&text=one+two+three+one+two+three")
     wait_for_app(page)
     assert_no_exception(page)
-    link = page.url
-    visitor = new_page(browser)
-    try:
-        visitor.goto(link)
-        wait_for_app(visitor)
-        assert_no_exception(visitor)
+    with new_visitor(browser, page.url) as visitor:
         for name, value in (("Layer", "1"), ("Head", "2")):
             assert visitor.get_by_role("spinbutton", name=name, exact=True).input_value() == value
         text = visitor.get_by_role("textbox", name=t("gpt2.text", "en"), exact=True).input_value()
         assert text == "one two three one two three"
-    finally:
-        visitor.context.close()
