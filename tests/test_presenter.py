@@ -192,3 +192,15 @@ def test_a_link_may_name_the_bundled_model_by_its_short_name(monkeypatch, gpt2_d
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["model"] == "tiny-gpt2 (bundled)"
     assert any("tiny-gpt2 (bundled)" in s.value for s in at.success), "the parity verdict names it"
+
+
+def test_bad_input_on_stage_gets_its_message_and_the_steps_stay_usable():
+    at = open_app(present="1", lang="vi", q_text="1, x, 3", step="2")
+    (error,) = at.error
+    assert "x" in error.value and "không phải là số" in error.value
+    assert subheaders(at) == []
+    (back,) = [b for b in at.button if b.label == t("toy.stage.back", "vi")]
+    back.click().run()  # the steps still move while the input is wrong
+    assert not at.exception
+    assert at.query_params["step"] == "1"
+    assert len(at.error) == 1
