@@ -3,7 +3,8 @@
 A projector washes out pale colours, and about one man in twelve tells red from green poorly. On
 stage, every sequential scale becomes a reversed viridis (pale yellow for little, dark violet for
 much: the order reads by lightness alone, in any colour vision) and every diverging scale the
-blue-orange one. Text in and around the charts grows by about a third.
+blue-orange one. Text in and around the charts grows by about a third, and rows and columns of cells
+widen where the bigger labels would otherwise overlap.
 
 `restyle` works on a chart's Vega-Lite dict, so it applies to every chart of the project the same
 way (and to what a speaker exports for a slide) without each builder knowing about the stage.
@@ -18,6 +19,7 @@ SEQUENTIAL = "viridis"
 DIVERGING = "blueorange"
 DIVERGING_SCHEMES = {"redblue", "redyellowblue", "blueorange", "purpleorange", "redgrey", "pinkyellowgreen"}
 TEXT_GROWTH = 1.35
+MIN_STEP = 22  # pixels: the smallest band a row or column of labelled cells gets, so its label fits
 
 # Vega-Lite's config for the text around the marks: axes, legends, titles, facet headers.
 STAGE_CONFIG: dict[str, dict[str, Any]] = {
@@ -72,6 +74,10 @@ def _walk(node: Any) -> None:
         and isinstance(mark.get("fontSize"), int | float)
     ):
         mark["fontSize"] = round(mark["fontSize"] * TEXT_GROWTH, 1)
+    for side in ("width", "height"):  # cells sized per band grow until the bigger labels fit them
+        band = node.get(side)
+        if isinstance(band, dict) and isinstance(band.get("step"), int | float) and band["step"] < MIN_STEP:
+            band["step"] = MIN_STEP
     axis = node.get("axis")
     if isinstance(axis, dict):  # a size a builder chose for dense labels grows too (Vega drops overlaps)
         for size in ("labelFontSize", "titleFontSize"):

@@ -84,6 +84,18 @@ def test_axis_sizes_a_builder_chose_grow_too():
     assert '"labelFontSize": 14.8' in staged or '"labelFontSize": 14.9' in staged
 
 
+def test_narrow_cells_widen_to_fit_the_stage_labels():
+    keys, dims = [f"k{i}" for i in range(12)], [str(d) for d in range(32)]
+    titles = dict(row_title="key", col_title="dim", value_title="product")
+    products = charts.heatmap(torch.randn(12, 32), keys, dims, cell_size=10, **titles)
+    spec = products.to_dict()
+    assert (spec["width"], spec["height"]) == ({"step": 10}, {"step": 10})
+    staged = stage.restyle(spec)
+    assert (staged["width"], staged["height"]) == ({"step": stage.MIN_STEP}, {"step": stage.MIN_STEP})
+    big = stage.restyle(toy_heatmap([[4.0, 14.0]]))
+    assert big["width"] == {"step": 58}, "cells that are big enough stay as they are"
+
+
 def test_a_staged_chart_exports_as_png_and_svg():
     staged = stage.restyle(toy_heatmap([[4.0, 14.0]]))
     assert export.chart_png(staged).startswith(PNG_MAGIC)
