@@ -59,23 +59,21 @@ def head_frame(
 ) -> tuple[pd.DataFrame, int]:
     """Long-form cells of one head's (T, T) map, lower triangle only, pooled to ≤ ``max_bins`` per axis.
 
-    Returns the frame (query, key, weight, plus the token labels) and the pool size (1 = exact).
+    Returns the frame and the pool size (1 = exact). Each cell is its ``query`` and ``key`` row numbers
+    on the (pooled) axes and its ``weight`` to 6 decimals, what the tooltip shows: the labels are sent
+    once with the chart (see `head_heatmap`), not once per cell.
     """
     size = bins_for(len(tokens), max_bins)
     pooled = pool(weights.float(), size)  # (n, n)
-    labels = token_axis_labels(tokens) if size == 1 else _range_labels(tokens, size)
     n = pooled.shape[-1]
     qi, ki = torch.tril_indices(n, n)  # causal: nothing above the diagonal is ever attended
-    return (
-        pd.DataFrame(
-            {
-                "query": [labels[i] for i in qi.tolist()],
-                "key": [labels[j] for j in ki.tolist()],
-                "weight": pooled[qi, ki].tolist(),
-            }
-        ),
-        size,
-    )
+    weight = pooled[qi, ki].double().round(decimals=6)
+    return pd.DataFrame({"query": qi.tolist(), "key": ki.tolist(), "weight": weight.tolist()}), size
+
+
+def head_labels(tokens: Sequence[str], size: int) -> list[str]:
+    """The axis labels of a head map pooled by ``size``: "3 ␣the", or "16–31 ␣cat" for a block."""
+    return token_axis_labels(tokens) if size == 1 else _range_labels(tokens, size)
 
 
 def head_heatmap(
@@ -89,30 +87,36 @@ def head_heatmap(
     max_bins: int = 64,
     side: int = 560,
 ) -> alt.Chart:
-    """One head's attention: query rows, key columns, exact weights in tooltips, masked cells grey."""
+    """One head's attention: query rows, key columns, exact weights in tooltips, masked cells grey.
+
+    The cells carry row numbers; the token labels travel once, as the chart parameter ``labels``, and
+    the axes and tooltips look them up in the browser.
+    """
     frame, size = head_frame(weights, tokens, max_bins=max_bins)
-    labels = token_axis_labels(tokens) if size == 1 else _range_labels(tokens, size)
-    axis = alt.Axis(labelLimit=120, labelFontSize=11 if len(labels) <= 32 else 9, labelOverlap=True)
+    labels = alt.param(name="labels", value=head_labels(tokens, size))
+    lookup = f"{labels.name}[datum.value]"
+    rows = len(labels.param.value)
+    y_axis = alt.Axis(
+        labelExpr=lookup, labelLimit=120, labelFontSize=11 if rows <= 32 else 9, labelOverlap=True
+    )
+    x_axis = alt.Axis(labelExpr=lookup, labelAngle=-60, labelLimit=120, labelOverlap=True)
     return (
         alt.Chart(frame, title=title)
         .mark_rect()
         .encode(
-            x=alt.X(
-                "key:N",
-                sort=labels,
-                title=key_title,
-                axis=alt.Axis(labelAngle=-60, labelLimit=120, labelOverlap=True),
-            ),
-            y=alt.Y("query:N", sort=labels, title=query_title, axis=axis),
+            x=alt.X("key:O", title=key_title, axis=x_axis),
+            y=alt.Y("query:O", title=query_title, axis=y_axis),
             color=alt.Color(
                 "weight:Q", title=weight_title, scale=alt.Scale(scheme=WEIGHT_SCHEME, domain=[0, 1])
             ),
             tooltip=[
-                alt.Tooltip("query:N", title=query_title),
-                alt.Tooltip("key:N", title=key_title),
+                alt.Tooltip("query_label:N", title=query_title),
+                alt.Tooltip("key_label:N", title=key_title),
                 alt.Tooltip("weight:Q", title=weight_title, format=".6f"),
             ],
         )
+        .transform_calculate(query_label="labels[datum.query]", key_label="labels[datum.key]")
+        .add_params(labels)
         .properties(width=side, height=side, background="white")
         .configure_view(fill=MASKED_FILL, stroke=None)
     )

@@ -46,6 +46,20 @@ def test_head_frame_is_exact_for_short_texts_and_pooled_for_long_ones():
     assert size == 16 and len(frame) == 64 * 65 // 2
 
 
+def test_head_map_cells_carry_row_numbers_and_the_labels_travel_once():
+    tokens = ["When", "␣Mary", "␣and", "␣John", "<b>x</b>"]
+    weights = causal_weights(1, 1, 5)[0, 0]
+    spec = maps.head_heatmap(weights, tokens, query_title="q", key_title="k", weight_title="w").to_dict()
+    (labels,) = [param["value"] for param in spec["params"] if param["name"] == "labels"]
+    assert labels == ["0 When", "1 ␣Mary", "2 ␣and", "3 ␣John", "4 <b>x</b>"]
+    (rows,) = spec["datasets"].values()
+    assert rows[0] == {"query": 0, "key": 0, "weight": 1.0}
+    assert {(r["query"], r["key"]) for r in rows} == {(q, k) for q in range(5) for k in range(q + 1)}
+    cell = next(r for r in rows if (r["query"], r["key"]) == (3, 1))
+    assert cell["weight"] == round(float(weights[3, 1]), 6)
+    assert spec["encoding"]["y"]["axis"]["labelExpr"] == "labels[datum.value]"
+
+
 def test_repeated_tokens_keep_their_own_rows():
     assert maps.token_axis_labels(["␣the", "␣cat", "␣the"]) == ["0 ␣the", "1 ␣cat", "2 ␣the"]
 
@@ -60,7 +74,7 @@ def test_browser_payload_stays_small_at_the_full_context():
     strip = maps.spec_bytes(maps.token_strip(tokens, label=label))
     # 151 million weights would be hundreds of MB; the page sends about a megabyte in all.
     assert overview < 1_500_000
-    assert head < 1_000_000
+    assert head < 500_000  # row numbers per cell, the 128 labels once
     assert strip < 100_000
 
 
