@@ -24,8 +24,7 @@ MARKUP = "<b>bold</b> **x** $y$"
 
 # Vega labels each mark of an SVG chart with its fields ("…; layer: 2; head: 3"); these pick the charts.
 OVERVIEW = "[data-testid='stVegaLiteChart']:has(path[aria-label*='x2: '][aria-label*='head: '])"
-# Charts of more than 2000 rows are drawn on a canvas: at the default text's 84 tokens, the head
-# heatmap (3570 cells) is the first of those.
+# Head maps are drawn on a canvas (the other charts as SVG): the chosen head's map is the first.
 HEATMAP = "[data-testid='stVegaLiteChart']:has(canvas)"
 
 
