@@ -175,7 +175,9 @@ def cached_probe(name: str):
     """The induction probe of a model: it never depends on the text, so it runs once per model."""
     from attention import heads
 
-    return heads.induction_probe(cached_model(name))
+    loaded = cached_model(name)
+    with forward_slots():
+        return heads.induction_probe(loaded)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)

@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import altair as alt
 import streamlit as st
 import torch
+from streamlit.elements.vega_charts import _altair_globals_lock
 
 from attention import charts, stage
 from attention.errors import PlaygroundError
@@ -237,6 +239,18 @@ def matrix_block(
         chart(st, heatmap, tr, name, csv=csv)
 
 
+def vega_lite(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """An Altair chart as a Vega-Lite dict, its data written in, however many rows it has.
+
+    Altair's data transformer and theme are global to the process, and Streamlit swaps in its own
+    while it draws an Altair chart for any session, under its lock: a conversion outside that lock can
+    hand this chart's data to another session's chart. So the conversion takes the same lock (private
+    to Streamlit, whose version is pinned; tests/test_presenter.py checks that it is still there).
+    """
+    with _altair_globals_lock, alt.data_transformers.enable("default", max_rows=None):
+        return chart.to_dict()
+
+
 def chart(
     container: Any,
     spec: Any,
@@ -253,16 +267,17 @@ def chart(
     from attention import export  # vl-convert loads only when a page draws an exportable chart
 
     if presenting():  # the same chart, dressed for a projector (and exported so, for the slides)
-        spec = stage.restyle(spec.to_dict())
+        spec = stage.restyle(vega_lite(spec))
         # without Streamlit's chart theme, whose small type would win over the stage's
         shown = container.vega_lite_chart(spec, **{"width": "content", "theme": None, **kwargs})
     else:
         shown = container.altair_chart(spec, **{"width": "content", **kwargs})
+    as_dict = lambda: spec if isinstance(spec, dict) else vega_lite(spec)  # noqa: E731
 
     with container.popover(tr("export.menu"), icon="⬇️"):
-        st.download_button(tr("export.png"), lambda: export.chart_png(spec), file_name=f"{name}.png",
+        st.download_button(tr("export.png"), lambda: export.chart_png(as_dict()), file_name=f"{name}.png",
                            mime="image/png", on_click="ignore", key=f"png-{name}")  # fmt: skip
-        st.download_button(tr("export.svg"), lambda: export.chart_svg(spec), file_name=f"{name}.svg",
+        st.download_button(tr("export.svg"), lambda: export.chart_svg(as_dict()), file_name=f"{name}.svg",
                            mime="image/svg+xml", on_click="ignore", key=f"svg-{name}")  # fmt: skip
         if csv is not None:
             st.download_button(tr("export.csv"), csv, file_name=f"{name}.csv", mime="text/csv",

@@ -49,6 +49,7 @@ if st.button(tr("qk.to_toy"), help=tr("qk.to_toy.help", digits=toy.HANDOVER_DIGI
     state.update(toy.handover(q, k, v, result.tokens, query=query, keys=keys))
     state.handover_from = dict(model=name, layer=layer, head=head, query=labels[-1], n=len(keys),
                                digits=toy.HANDOVER_DIGITS)  # fmt: skip
+    state.step = 1  # on stage the hand calculation starts at its first step
     st.switch_page("app_pages/toy.py")
 
 st.header(tr("roles.title"))

@@ -36,6 +36,10 @@ matrices = dict(q_text=ui.MATRIX, k_text=ui.MATRIX, v_text=ui.MATRIX)
 link = dict(preset=ui.TEXT, **matrices, causal=ui.FLAG, scale=ui.FLAG, temperature=ui.FLOAT, step=ui.INT)
 ui.linked_state("toy", link)  # a shared link brings its matrices and switches (and a talk's step)
 presenting = ui.presenting()
+if not presenting:  # the step is a talk's: the whole page shows every step
+    state.pop("step", None)
+    if "step" in st.query_params:
+        del st.query_params["step"]
 if first_visit:
     sync_sizes()
 state.setdefault("scale", True)  # set here, not as widget defaults, so a hand-over from GPT-2 can set them

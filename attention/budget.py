@@ -48,7 +48,8 @@ class BudgetCache(Generic[V]):
                     self._evict()
             finally:
                 with self._lock:
-                    self._computing.pop(key, None)
+                    if self._computing.get(key) is turn:  # not a newer computation's, after an error
+                        del self._computing[key]
         return value
 
     def _evict(self) -> None:

@@ -12,16 +12,18 @@ import numpy as np
 import torch
 import vl_convert as vlc
 
-# Export renders whole charts, however many rows they hold; the 5000-row guard is for notebooks
-# that would otherwise embed huge data by accident. Set once, when this module is imported.
-alt.data_transformers.disable_max_rows()
-
-
 Spec = alt.TopLevelMixin | dict
 
 
 def _vega_lite(chart: Spec) -> str:
-    return json.dumps(chart) if isinstance(chart, dict) else chart.to_json()
+    """The spec as JSON. An Altair chart is converted with its data written in, however many rows (Altair's
+    5000-row guard is for notebooks that would embed huge data by accident); that switches Altair's
+    process-wide data transformer for a moment, so a server with many threads passes dicts instead
+    (see `ui.vega_lite`)."""
+    if isinstance(chart, dict):
+        return json.dumps(chart)
+    with alt.data_transformers.enable("default", max_rows=None):
+        return chart.to_json()
 
 
 def chart_png(chart: Spec, *, scale: float = 2.0) -> bytes:

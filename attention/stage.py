@@ -4,7 +4,8 @@ A projector washes out pale colours, and about one man in twelve tells red from 
 stage, every sequential scale becomes a reversed viridis (pale yellow for little, dark violet for
 much: the order reads by lightness alone, in any colour vision) and every diverging scale the
 blue-orange one. Text in and around the charts grows by about a third, and rows and columns of cells
-widen where the bigger labels would otherwise overlap.
+grow taller where the bigger labels would otherwise overlap (column labels are slanted, and widening
+the columns could push a wide chart off a projector's screen).
 
 `restyle` works on a chart's Vega-Lite dict, so it applies to every chart of the project the same
 way (and to what a speaker exports for a slide) without each builder knowing about the stage.
@@ -18,6 +19,7 @@ from typing import Any
 SEQUENTIAL = "viridis"
 DIVERGING = "blueorange"
 DIVERGING_SCHEMES = {"redblue", "redyellowblue", "blueorange", "purpleorange", "redgrey", "pinkyellowgreen"}
+WARM_FIRST = {"redblue", "redyellowblue", "redgrey"}  # warm at the low end, where blue-orange is cool
 TEXT_GROWTH = 1.35
 MIN_STEP = 22  # pixels: the smallest band a row or column of labelled cells gets, so its label fits
 
@@ -47,8 +49,8 @@ def stage_scheme(scheme: str, reverse: bool = False) -> tuple[str, bool]:
     Sequential schemes of the project go from pale (little) to dark (much); reversed viridis keeps
     that order, so text drawn white on dark cells stays readable.
     """
-    if scheme in DIVERGING_SCHEMES:
-        return DIVERGING, reverse
+    if scheme in DIVERGING_SCHEMES:  # each sign keeps its warm or cool side, on screen and on stage
+        return DIVERGING, reverse != (scheme in WARM_FIRST)
     return SEQUENTIAL, not reverse
 
 
@@ -74,10 +76,9 @@ def _walk(node: Any) -> None:
         and isinstance(mark.get("fontSize"), int | float)
     ):
         mark["fontSize"] = round(mark["fontSize"] * TEXT_GROWTH, 1)
-    for side in ("width", "height"):  # cells sized per band grow until the bigger labels fit them
-        band = node.get(side)
-        if isinstance(band, dict) and isinstance(band.get("step"), int | float) and band["step"] < MIN_STEP:
-            band["step"] = MIN_STEP
+    band = node.get("height")  # rows of cells grow until their bigger labels fit (columns' slant)
+    if isinstance(band, dict) and isinstance(band.get("step"), int | float) and band["step"] < MIN_STEP:
+        band["step"] = MIN_STEP
     axis = node.get("axis")
     if isinstance(axis, dict):  # a size a builder chose for dense labels grows too (Vega drops overlaps)
         for size in ("labelFontSize", "titleFontSize"):

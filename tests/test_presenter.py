@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 import torch
+from streamlit.elements.vega_charts import _altair_globals_lock
 from streamlit.testing.v1 import AppTest
 
+import ui
 from attention import charts, export, maps, stage
 from attention.strings import t
 from tests.apptest import APP, open_app, open_page
@@ -51,7 +54,7 @@ def test_sequential_scales_become_reversed_viridis_on_stage():
     assert scales(staged) == [{"scheme": "viridis", "reverse": True}]
 
 
-def test_diverging_scales_become_blue_orange_and_keep_their_direction():
+def test_diverging_scales_become_blue_orange_and_each_sign_keeps_its_warm_or_cool_side():
     spec = charts.heatmap(
         torch.tensor([[-1.0, 2.0]]), ["q"], ["a", "b"], row_title="q", col_title="k", value_title="v",
         scheme="redblue",
@@ -59,7 +62,8 @@ def test_diverging_scales_become_blue_orange_and_keep_their_direction():
     (before,) = scales(spec)
     (after,) = scales(stage.restyle(spec))
     assert after["scheme"] == "blueorange"
-    assert after.get("reverse") == before.get("reverse") is True
+    # reversed red-blue draws positive values red; blue-orange draws its high end orange unreversed
+    assert before.get("reverse") is True and not after.get("reverse")
     assert after["domain"] == before["domain"], "the centring on zero is kept"
 
 
@@ -84,14 +88,14 @@ def test_axis_sizes_a_builder_chose_grow_too():
     assert '"labelFontSize": 14.8' in staged or '"labelFontSize": 14.9' in staged
 
 
-def test_narrow_cells_widen_to_fit_the_stage_labels():
+def test_narrow_rows_grow_to_fit_the_stage_labels_and_the_width_stays():
     keys, dims = [f"k{i}" for i in range(12)], [str(d) for d in range(32)]
     titles = dict(row_title="key", col_title="dim", value_title="product")
     products = charts.heatmap(torch.randn(12, 32), keys, dims, cell_size=10, **titles)
     spec = products.to_dict()
     assert (spec["width"], spec["height"]) == ({"step": 10}, {"step": 10})
     staged = stage.restyle(spec)
-    assert (staged["width"], staged["height"]) == ({"step": stage.MIN_STEP}, {"step": stage.MIN_STEP})
+    assert (staged["width"], staged["height"]) == ({"step": 10}, {"step": stage.MIN_STEP})
     big = stage.restyle(toy_heatmap([[4.0, 14.0]]))
     assert big["width"] == {"step": 58}, "cells that are big enough stay as they are"
 
@@ -168,10 +172,11 @@ def test_a_step_out_of_range_in_a_link_is_brought_back_into_range():
 
 
 def test_turning_presenter_mode_off_shows_the_whole_page_and_leaves_the_url():
-    at = open_app(present="1")
+    at = open_app(present="1", step="2")
     at.sidebar.toggle[0].set_value(False).run()
     assert not at.exception
     assert "present" not in at.query_params
+    assert "step" not in at.query_params, "the whole page has no step"
     assert subheaders(at)[:1] == [STEP_TITLES[0]] and len(subheaders(at)) >= 4
     assert all(s["scheme"] != "viridis" for spec in chart_specs(at) for s in scales(spec))
 
@@ -216,3 +221,24 @@ def test_bad_input_on_stage_gets_its_message_and_the_steps_stay_usable():
     assert not at.exception
     assert at.query_params["step"] == "1"
     assert len(at.error) == 1
+
+
+def test_charts_are_converted_under_streamlits_altair_lock_with_all_their_rows():
+    """Streamlit swaps Altair's process-wide data transformer under this lock while it draws a chart."""
+    labels = [str(i) for i in range(80)]
+    big = charts.heatmap(torch.rand(80, 80), labels, labels, row_title="q", col_title="k", value_title="w")
+    done = threading.Event()
+    result = {}
+
+    def convert():
+        result["spec"] = ui.vega_lite(big)
+        done.set()
+
+    with _altair_globals_lock:
+        worker = threading.Thread(target=convert)
+        worker.start()
+        assert not done.wait(0.5), "the conversion waits while another session's chart holds the lock"
+    worker.join(60)
+    assert done.is_set()
+    (rows,) = result["spec"]["datasets"].values()
+    assert len(rows) == 6400, "all rows written in: Altair's 5000-row guard does not apply"
