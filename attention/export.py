@@ -13,6 +13,9 @@ import torch
 import vl_convert as vlc
 
 Spec = alt.TopLevelMixin | dict
+# Noto Sans and DejaVu Sans cover Vietnamese (where vl-convert's default sans lacks "ớ" and falls back
+# to a serif in the middle of a word); any sans-serif where neither is installed.
+EXPORT_FONT = "Noto Sans, DejaVu Sans, sans-serif"
 
 
 def _vega_lite(chart: Spec) -> str:
@@ -20,10 +23,12 @@ def _vega_lite(chart: Spec) -> str:
     5000-row guard is for notebooks that would embed huge data by accident); that switches Altair's
     process-wide data transformer for a moment, so a server with many threads passes dicts instead
     (see `ui.vega_lite`)."""
-    if isinstance(chart, dict):
-        return json.dumps(chart)
-    with alt.data_transformers.enable("default", max_rows=None):
-        return chart.to_json()
+    if not isinstance(chart, dict):
+        with alt.data_transformers.enable("default", max_rows=None):
+            chart = chart.to_dict()
+    # One typeface with Vietnamese letters for every text, unless the chart names its own.
+    config = {"font": EXPORT_FONT, **chart.get("config", {})}
+    return json.dumps({**chart, "config": config})
 
 
 def chart_png(chart: Spec, *, scale: float = 2.0) -> bytes:

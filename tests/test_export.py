@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import torch
@@ -57,3 +58,12 @@ def test_npz_holds_the_whole_trace(small_gpt2):
     assert torch.equal(torch.from_numpy(archive["weights"]), result.weights)
     assert torch.equal(torch.from_numpy(archive["library_weights"]), result.library_weights)
     assert archive["q"].shape == tuple(result.q.shape)
+
+
+def test_exported_charts_set_every_text_in_a_typeface_with_vietnamese_letters():
+    chart = charts.heatmap(torch.tensor([[4.0, 14.0]]), ["q1"], ["t1", "t2"], row_title="truy vấn",
+                           col_title="khóa", value_title="điểm").properties(title="Lớp 0")  # fmt: skip
+    svg = export.chart_svg(chart).decode()
+    fonts = set(re.findall(r'font-family="([^"]+)"', svg))
+    assert fonts == {export.EXPORT_FONT}, fonts
+    assert export.EXPORT_FONT.startswith("Noto Sans")

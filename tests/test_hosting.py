@@ -54,6 +54,8 @@ def test_the_files_a_host_reads_are_in_place():
         "every requirement is pinned, so a host builds what CI tested"
     )
     assert any(line.startswith("torch==") for line in pinned)
+    packages = [line for line in (REPO / "packages.txt").read_text().splitlines() if not line.startswith("#")]
+    assert packages == ["fonts-dejavu-core"], "apt packages a host installs: keep the list short and real"
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none", "no traceback reaches a visitor"
 
