@@ -123,7 +123,7 @@ def model_and_trace(
         with st.sidebar.expander(tr("gpt2.model.bundled_card")):
             st.markdown(bundled.model_card().text)  # the project's own model card, not user text
 
-    inputs = st.expander(tr("present.controls")) if ui.presenting() else st.container()  # on stage, folded
+    inputs = ui.inputs_panel(tr)
     text = ui.shared(
         inputs, "text_area", tr("gpt2.text"), key="text", default=DEFAULT_TEXT, help=tr("gpt2.text.help")
     )

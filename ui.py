@@ -44,12 +44,20 @@ def language_picker() -> Translator:
         key=LANG_KEY,
         format_func=LANGUAGES.__getitem__,
     )
-    if state[LANG_KEY] == DEFAULT_LANGUAGE:
-        if LANG_KEY in st.query_params:
-            del st.query_params[LANG_KEY]
-    elif st.query_params.get(LANG_KEY) != state[LANG_KEY]:
-        st.query_params[LANG_KEY] = state[LANG_KEY]
+    set_query(LANG_KEY, None if state[LANG_KEY] == DEFAULT_LANGUAGE else state[LANG_KEY])
     return translator()
+
+
+def set_query(key: str, value: str | None) -> None:
+    """Make the URL query say ``key=value``, or not name ``key`` when ``value`` is None.
+
+    Every change is a message to the browser: none is sent when the URL already says it.
+    """
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
 
 
 PRESENT_KEY = "present"  # also the URL query parameter: ?present=1
@@ -66,6 +74,7 @@ STAGE_CSS = """<style>
 [data-testid="stMain"] :is(pre, code) { font-size: 1.2rem; }
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
 </style>"""
+STAGE_WIDTH = 960  # pixels a matrix may take across on stage
 
 
 def presenter_switch(tr: Translator) -> bool:
@@ -79,13 +88,15 @@ def presenter_switch(tr: Translator) -> bool:
         state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY) == "1"
     on = shared(st.sidebar, "toggle", tr("sidebar.present"), key=PRESENT_KEY, default=False,
                 help=tr("sidebar.present.help"))  # fmt: skip
+    set_query(PRESENT_KEY, "1" if on else None)
     if on:
-        if st.query_params.get(PRESENT_KEY) != "1":
-            st.query_params[PRESENT_KEY] = "1"
         st.html(STAGE_CSS)
-    elif PRESENT_KEY in st.query_params:
-        del st.query_params[PRESENT_KEY]
     return on
+
+
+def presenting() -> bool:
+    """Whether this session is in presenter mode."""
+    return bool(st.session_state.get(PRESENT_KEY))
 
 
 def explain(text: str) -> None:
@@ -94,12 +105,9 @@ def explain(text: str) -> None:
         st.markdown(text)
 
 
-STAGE_WIDTH = 960  # pixels a matrix may take across on stage
-
-
-def presenting() -> bool:
-    """Whether this session is in presenter mode."""
-    return bool(st.session_state.get(PRESENT_KEY))
+def inputs_panel(tr: Translator) -> Any:
+    """Where a page draws its inputs: in place, or on stage folded into one "Inputs" panel."""
+    return st.expander(tr("present.controls")) if presenting() else st.container()
 
 
 def choice(

@@ -38,22 +38,18 @@ ui.linked_state("toy", link)  # a shared link brings its matrices and switches (
 presenting = ui.presenting()
 if not presenting:  # the step is a talk's: the whole page shows every step
     state.pop("step", None)
-    if "step" in st.query_params:
-        del st.query_params["step"]
+    ui.set_query("step", None)
 if first_visit:
     sync_sizes()
 state.setdefault("scale", True)  # set here, not as widget defaults, so a hand-over from GPT-2 can set them
 state.setdefault("temperature", 1.0)
 
 st.title(tr("toy.title"))
-if not presenting:
-    st.markdown(tr("toy.intro"))
+ui.explain(tr("toy.intro"))
 st.latex(toy.formula("attention"))
 st.caption(tr("toy.formula_caption"))
 
-# On stage the inputs fold away under one heading, and the steps take the screen.
-inputs = st.expander(tr("present.controls")) if presenting else st.container()
-with inputs:
+with ui.inputs_panel(tr):  # on stage the inputs fold away, and the steps take the screen
     if not presenting:
         st.header(tr("toy.inputs"))
     if "handover_from" in state:  # vectors from a GPT-2 head, not one of the examples
@@ -162,13 +158,13 @@ def show_why() -> None:
             st.dataframe(experiment.round(4), hide_index=True)
 
 
-def step_to(delta: int) -> None:
-    state.step = min(max(state.step + delta, 1), len(toy.STAGE_STEPS))
+def step_to(step: int) -> None:
+    state.step = min(max(step, 1), len(toy.STAGE_STEPS))
 
 
 def stage_navigation() -> str:
     """On stage: the steps as a row of buttons, ← and → to move; returns the step to show."""
-    state.step = min(max(int(state.get("step", 1)), 1), len(toy.STAGE_STEPS))
+    step_to(int(state.get("step", 1)))
     state.step_input = state.step
     titles = {i: tr(f"toy.stage.{name}") for i, name in enumerate(toy.STAGE_STEPS, start=1)}
 
@@ -177,11 +173,11 @@ def stage_navigation() -> str:
 
     back, steps_row, forward = st.columns([1, 6, 1], vertical_alignment="bottom")
     back.button(tr("toy.stage.back"), shortcut="Left", on_click=step_to,
-                args=(-1,), disabled=state.step == 1, width="stretch")  # fmt: skip
+                args=(state.step - 1,), disabled=state.step == 1, width="stretch")  # fmt: skip
     steps_row.segmented_control(tr("toy.stage.steps"), list(titles), format_func=titles.__getitem__,
                                 key="step_input", required=True, on_change=picked)  # fmt: skip
     forward.button(tr("toy.stage.next"), shortcut="Right", on_click=step_to,
-                   args=(1,), disabled=state.step == len(titles), width="stretch")  # fmt: skip
+                   args=(state.step + 1,), disabled=state.step == len(titles), width="stretch")  # fmt: skip
     return toy.STAGE_STEPS[state.step - 1]
 
 
