@@ -17,7 +17,7 @@ import torch
 
 MASKED_FILL = "#e8e8e8"  # the view's background: cells above the diagonal are never sent, so they show it
 WEIGHT_SCHEME = "blues"
-# Thousands of cells draw faster on one canvas than as as many SVG paths (Streamlit picks the canvas
+# Thousands of cells draw faster on one canvas than as so many SVG paths (Streamlit picks the canvas
 # by itself only past a size of data that the compact head maps no longer reach).
 CANVAS = {"embedOptions": {"renderer": "canvas"}}
 DIFF_SCHEME = "orangered"
@@ -96,11 +96,11 @@ def head_heatmap(
     the axes and tooltips look them up in the browser.
     """
     frame, size = head_frame(weights, tokens, max_bins=max_bins)
-    labels = alt.param(name="labels", value=head_labels(tokens, size))
+    names = head_labels(tokens, size)
+    labels = alt.param(name="labels", value=names)
     lookup = f"{labels.name}[datum.value]"
-    rows = len(labels.param.value)
     y_axis = alt.Axis(
-        labelExpr=lookup, labelLimit=120, labelFontSize=11 if rows <= 32 else 9, labelOverlap=True
+        labelExpr=lookup, labelLimit=120, labelFontSize=11 if len(names) <= 32 else 9, labelOverlap=True
     )
     x_axis = alt.Axis(labelExpr=lookup, labelAngle=-60, labelLimit=120, labelOverlap=True)
     return (
@@ -118,7 +118,7 @@ def head_heatmap(
                 alt.Tooltip("weight:Q", title=weight_title, format=".6f"),
             ],
         )
-        .transform_calculate(query_label="labels[datum.query]", key_label="labels[datum.key]")
+        .transform_calculate(query_label=f"{labels.name}[datum.query]", key_label=f"{labels.name}[datum.key]")
         .add_params(labels)
         .properties(width=side, height=side, background="white", usermeta=CANVAS)
         .configure_view(fill=MASKED_FILL, stroke=None)
