@@ -246,12 +246,14 @@ def new_page(browser, viewport: Mapping[str, int] | None = None):
     return page
 
 
-def wait_for_app(page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
+def wait_for_app(page, timeout_ms: int = APP_RUN_TIMEOUT_MS, *, rerun: bool = False) -> None:
     """Waits until Streamlit is connected, has finished running the script and has drawn everything.
 
     Call it after every interaction too: it waits for the run the last click or key started to end
     (or, when none starts within `RERUN_GRACE_MS`, for that long), so the previous run's end is not
-    taken for this one's. Loading skeletons stand in for elements not drawn yet.
+    taken for this one's. With ``rerun=True`` the last input must start a run: however slow the
+    machine, the wait ends only after a run that began after it. Loading skeletons stand in for
+    elements not drawn yet.
     """
     from playwright.sync_api import expect
 
@@ -259,7 +261,8 @@ def wait_for_app(page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
         state="attached", timeout=timeout_ms
     )
-    page.wait_for_function(SETTLED, arg=RERUN_GRACE_MS, timeout=timeout_ms, polling=100)
+    grace = timeout_ms + 1 if rerun else RERUN_GRACE_MS
+    page.wait_for_function(SETTLED, arg=grace, timeout=timeout_ms, polling=100)
     expect(app.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout_ms)
     # st.dataframe mounts its grid (and the accessible table `app_text` reads) after the run ends;
     # one inside a collapsed expander is never mounted, so only visible ones are waited for.

@@ -50,14 +50,14 @@ def set_number(page, label: str, value: int) -> None:
     box = number_input(page, label)
     box.fill(str(value))
     box.press("Enter")
-    wait_for_app(page)
+    wait_for_app(page, rerun=True)
 
 
 def set_text(page, text: str) -> None:
     box = page.get_by_role("textbox", name=t("gpt2.text", "en"), exact=True)
     box.fill(text)
     box.press("Control+Enter")
-    wait_for_app(page)
+    wait_for_app(page, rerun=True)
 
 
 def overview_heads(page) -> set[tuple[int, int]]:
@@ -137,7 +137,7 @@ def test_clicking_a_head_in_the_overview_selects_it(gpt2_url, page):
     # A cell low in the head's square: the upper triangle is masked and has no mark to click.
     cells = page.locator(OVERVIEW).locator("path[aria-label$='layer: 1; head: 2']")
     cells.nth(cells.count() - 2).click()
-    wait_for_app(page)
+    wait_for_app(page, rerun=True)
 
     assert_no_exception(page)
     assert number_input(page, "Layer").input_value() == "1"

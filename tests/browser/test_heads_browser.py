@@ -37,7 +37,7 @@ def test_from_a_head_in_the_overview_to_the_hand_calculation(heads_url, page):
     open_gpt2(page, heads_url)
     cells = page.locator(OVERVIEW).locator("path[aria-label$='layer: 2; head: 1']")
     cells.nth(cells.count() - 2).click()
-    wait_for_app(page)
+    wait_for_app(page, rerun=True)
 
     go_to(page, "nav.heads")  # the chosen head comes along
     assert number_input(page, "Layer").input_value() == "2"
@@ -70,7 +70,7 @@ def test_sort_heads_by_induction_and_switch_heads_off(heads_url, page):
     picker.get_by_role("combobox").click()
     page.keyboard.type("random")  # the list filters as one types: only "Induction (random tokens)" is left
     page.get_by_role("option", name=t("heads.role.induction", "en"), exact=True).click()
-    wait_for_app(page)
+    wait_for_app(page, rerun=True)
     for _ in range(20):  # the grid re-mounts its accessible table a moment after the rerun ends
         header = (
             page.locator("[data-testid='stDataFrame']").nth(1).locator("table thead th").all_text_contents()

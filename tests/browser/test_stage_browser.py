@@ -111,11 +111,11 @@ def test_the_toggle_turns_presenter_mode_on_and_off(stage_url, page):
     open_app(page, stage_url)
     assert len(step_titles(page)) >= 4, "the whole page when not presenting"
     page.get_by_test_id("stSidebar").get_by_text(t("sidebar.present", "en"), exact=True).click()
-    wait_for_app(page)
+    wait_for_app(page, rerun=True)
     assert query(page)["present"] == "1"
     assert step_titles(page) == [STEPS[0]]
     page.get_by_test_id("stSidebar").get_by_text(t("sidebar.present", "en"), exact=True).click()
-    wait_for_app(page)
+    wait_for_app(page, rerun=True)
     assert "present" not in query(page)
     assert len(step_titles(page)) >= 4
 
@@ -129,7 +129,7 @@ def test_a_copied_toy_link_reopens_the_same_view(stage_url, page, browser):
     wait_for_app(page)
     for label in ("toy.causal", "sidebar.present"):
         page.get_by_text(t(label, "vi"), exact=True).first.click()
-        wait_for_app(page)
+        wait_for_app(page, rerun=True)
     press(page, "ArrowRight")
     press(page, "ArrowRight")
     before = (step_titles(page), app_text(page).split(t("toy.step_mask", "vi"))[-1])

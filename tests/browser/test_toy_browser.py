@@ -69,7 +69,7 @@ def choose(page, label: str, option: str) -> None:
 
     page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
     page.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page)
+    wait_for_app(page, rerun=True)
 
 
 def test_controls_work_in_the_browser(app_url, page):
