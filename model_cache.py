@@ -105,7 +105,7 @@ def model_and_trace(
     )
     name = typed.strip() if choice == OTHER else choice
     try:
-        with st.spinner(tr("gpt2.model.loading", name=name)):
+        with st.spinner(tr("gpt2.model.loading", name=ui.escape_markdown(name))):
             loaded = cached_model(name)
     except PlaygroundError as error:
         ui.show_error(error, tr)
@@ -116,7 +116,11 @@ def model_and_trace(
     config = loaded.config
     params = format_number(sum(p.numel() for p in loaded.model.parameters()) / 1e6, 3) + " M"
     card = dict(
-        name=name, layers=config.n_layer, heads=config.n_head, params=params, context=config.n_positions
+        name=ui.escape_markdown(name),
+        layers=config.n_layer,
+        heads=config.n_head,
+        params=params,
+        context=config.n_positions,
     )
     st.sidebar.caption(tr("gpt2.model.card", **card))
     if name == bundled.BUNDLED_NAME:

@@ -32,7 +32,7 @@ table = {c: [row[i] if i == 0 else round(row[i], 4) for row in rows] for i, c in
 st.dataframe(table, hide_index=True)
 top, p_top, p_after = rows[0]
 if switched:
-    change = dict(token=top, before=format_number(p_top), after=format_number(p_after))
+    change = dict(token=ui.escape_markdown(top), before=format_number(p_top), after=format_number(p_after))
     st.markdown(tr("flow.top_change", **change))
 
 st.header(tr("heads.rollout"))

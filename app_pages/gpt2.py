@@ -55,7 +55,7 @@ st.header(tr("gpt2.parity"))
 ui.explain(tr("gpt2.parity.about"))
 verdict = gpt2.parity(result)
 diffs = dict(weights_diff=f"{verdict.max_weights_diff:.1e}", logits_diff=f"{verdict.logits_diff:.1e}")
-numbers = dict(model=name, n=verdict.heads, **diffs)
+numbers = dict(model=ui.escape_markdown(name), n=verdict.heads, **diffs)
 if verdict.ok:
     st.success(tr("gpt2.parity.match", **numbers), icon="✅")
 else:

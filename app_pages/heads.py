@@ -25,7 +25,13 @@ query = ui.choice(
 b = qk.breakdown(result, layer, head, query)
 labels = [f"{j} {result.tokens[j]}" for j in b.keys]
 dim = b.q.shape[0]
-about = dict(query=labels[-1], dim=dim, scale=format_number(b.scale), n=query + 1, shown=len(b.keys))
+about = dict(
+    query=ui.escape_markdown(labels[-1]),
+    dim=dim,
+    scale=format_number(b.scale),
+    n=query + 1,
+    shown=len(b.keys),
+)
 st.markdown(tr("qk.about", **about))
 
 st.caption(tr("qk.products"))
@@ -47,7 +53,8 @@ if st.button(tr("qk.to_toy"), help=tr("qk.to_toy.help", digits=toy.HANDOVER_DIGI
     keys = b.keys
     q, k, v = result.q[layer, head], result.k[layer, head], result.v[layer, head]
     state.update(toy.handover(q, k, v, result.tokens, query=query, keys=keys))
-    state.handover_from = dict(model=name, layer=layer, head=head, query=labels[-1], n=len(keys),
+    state.handover_from = dict(model=ui.escape_markdown(name), layer=layer, head=head,
+                               query=ui.escape_markdown(labels[-1]), n=len(keys),
                                digits=toy.HANDOVER_DIGITS)  # fmt: skip
     state.step = 1  # on stage the hand calculation starts at its first step
     st.switch_page("app_pages/toy.py")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -35,3 +36,8 @@ def select(at: AppTest, key: str, value: object) -> None:
     (box,) = [b for b in at.selectbox if str(b.key).startswith(f"{key}:")]
     box.set_value(value).run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown that the app escaped: backslash escapes read as their character."""
+    return re.sub(r"\\(.)", r"\1", markdown)

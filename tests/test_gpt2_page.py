@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -88,6 +90,17 @@ def test_odd_text_is_traced_literally(monkeypatch, gpt2_dir, text):
     assert not any("<script>" in m or "**stars**" in m for m in rendered)  # user text is never markdown
 
 
+def test_a_model_folder_named_like_markup_is_named_literally(monkeypatch, gpt2_dir, tmp_path):
+    folder = tmp_path / "my_model_*v2*"  # underscores and stars that Markdown would turn into emphasis
+    shutil.copytree(gpt2_dir, folder)
+    at = open_page(monkeypatch, folder)
+    (verdict,) = at.success
+    assert str(folder) not in verdict.value, "the name reaches Markdown escaped"
+    assert str(folder) in apptest.shown(verdict.value)
+    (card,) = [c for c in at.sidebar.caption if "layers" in c.value]
+    assert str(folder) in apptest.shown(card.value) and str(folder) not in card.value
+
+
 def test_a_missing_model_folder_gets_a_message_and_other_pages_work(monkeypatch, tmp_path):
     at = open_page(monkeypatch, tmp_path / "no-such-model")
     assert not at.exception
@@ -123,11 +136,11 @@ def test_without_network_the_bundled_model_is_one_click_away(monkeypatch, tmp_pa
     (button,) = [b for b in at.button if "tiny GPT-2" in b.label]
     button.click().run()
     assert not at.exception and not at.error
-    assert BUNDLED_NAME in at.success[0].value  # the parity proof, on the bundled model
+    assert BUNDLED_NAME in apptest.shown(at.success[0].value)  # the parity proof, on the bundled model
 
 
 def test_attention_model_can_name_the_bundled_model(monkeypatch):
     from attention.bundled import BUNDLED_NAME
 
     at = open_page(monkeypatch, BUNDLED_NAME)
-    assert BUNDLED_NAME in at.success[0].value
+    assert BUNDLED_NAME in apptest.shown(at.success[0].value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import torch
 from streamlit.testing.v1 import AppTest
 
@@ -101,3 +103,15 @@ def test_every_heads_page_reuses_one_trace(monkeypatch, gpt2_dir):
         at.switch_page(page).run()
         assert not at.exception
     assert seen.count("Only one trace for this text, on every page.") == 1
+
+
+def test_a_token_that_looks_like_markup_is_shown_literally(monkeypatch, gpt2_dir):
+    unescaped_star = re.compile(r"(?<!\\)\*")  # a star Markdown would read as emphasis
+    at = open_page(monkeypatch, gpt2_dir)
+    at.text_area(key="text_input").set_value("a b **").run()  # the query starts on the last token, a star
+    (about,) = [m.value for m in at.markdown if "asks with its query vector" in m.value]
+    assert "\\*" in about and not unescaped_star.search(about), "the token reaches Markdown escaped"
+    at.button[0].click().run()  # to the toy page, whose note names the token and the model
+    at.switch_page("app_pages/toy.py").run()
+    (note,) = [i.value for i in at.info if "come from" in i.value]
+    assert "\\*" in note and not unescaped_star.search(note)
