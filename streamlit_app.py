@@ -28,4 +28,7 @@ pages = [
 ]
 navigation = st.navigation(pages)
 st.sidebar.caption(tr("sidebar.about"))
-navigation.run()
+try:
+    navigation.run()
+finally:  # also after st.stop(): a page that cannot show its model still keeps its link
+    ui.flush_link()

@@ -18,6 +18,7 @@ import altair as alt
 import streamlit as st
 import torch
 from streamlit.elements.vega_charts import _altair_globals_lock
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from attention import charts, stage
 from attention.errors import PlaygroundError
@@ -35,7 +36,7 @@ def language_picker() -> Translator:
     URL; a shared link says ``lang=vi``.)
     """
     state = st.session_state
-    if LANG_KEY not in state:
+    if LANG_KEY not in state or (came_back() and LANG_KEY in st.query_params):
         state[LANG_KEY] = normalize_language(st.query_params.get(LANG_KEY))
     choice(
         st.sidebar,
@@ -49,15 +50,25 @@ def language_picker() -> Translator:
 
 
 def set_query(key: str, value: str | None) -> None:
-    """Make the URL query say ``key=value``, or not name ``key`` when ``value`` is None.
+    """Make the URL query say ``key=value``, or not name ``key`` when ``value`` is None, when this run
+    ends (see `flush_link`). Until then ``st.query_params`` still reads the URL the run started with."""
+    st.session_state.setdefault(_LINK_KEY, {})[key] = value
 
-    Every change is a message to the browser: none is sent when the URL already says it.
+
+_LINK_KEY = "_link_wanted"  # this run's changes to the URL query, sent together when it ends
+
+
+def flush_link() -> None:
+    """Send this run's changes to the URL in one message, or none when the URL already says them.
+
+    The frame calls it once, at the end of every run. Each message the browser gets is a new entry in
+    its history, so one change of view is one step of the back button.
     """
-    if value is None:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != value:
-        st.query_params[key] = value
+    wanted = st.session_state.pop(_LINK_KEY, {})
+    now = st.query_params.to_dict()
+    after = {key: value for key, value in {**now, **wanted}.items() if value is not None}
+    if after != now:
+        st.query_params.from_dict(after)
 
 
 PRESENT_KEY = "present"  # also the URL query parameter: ?present=1
@@ -84,7 +95,7 @@ def presenter_switch(tr: Translator) -> bool:
     `attention.stage`); the toy page steps through its four steps with the arrow keys.
     """
     state = st.session_state
-    if PRESENT_KEY not in state:
+    if PRESENT_KEY not in state or (came_back() and PRESENT_KEY in st.query_params):
         state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY) == "1"
     on = shared(st.sidebar, "toggle", tr("sidebar.present"), key=PRESENT_KEY, default=False,
                 help=tr("sidebar.present.help"))  # fmt: skip
@@ -310,28 +321,41 @@ HEADS: Codec = (
 )
 
 
-def linked_state(page: str, fields: dict[str, Codec]) -> None:
+def came_back() -> bool:
+    """Whether this run answers the browser's back or forward button: the URL then names the view to show.
+
+    Every change of view writes a new URL, which Streamlit adds to the browser's history, and it marks
+    the run that a step back or forward starts (``is_history_navigation`` on the run's context).
+    Where a Streamlit version has no such mark, this is False: links still open the view they name.
+    """
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+
+
+def linked_state(page: str, fields: dict[str, Codec]) -> bool:
     """Keep ``fields`` of the session state in the URL, so a copied link reopens this exact view.
 
-    The first time a session shows ``page``, values in the URL are taken over (one that cannot be
-    read is ignored); on every run the current values are written back. Call it before the widgets
-    are drawn, and `write_link` again after anything the page changes while drawing.
+    The first time a session shows ``page``, and whenever the browser's back or forward button brings
+    back an earlier URL, the values in the URL are taken over (one that cannot be read is ignored, one
+    that is missing leaves the session's value); on every run the current values are written back.
+    Call it before the widgets are drawn, and `write_link` again after anything the page changes
+    while drawing. Returns whether this run came back through the browser's history.
     """
     state = st.session_state
     opened = state.setdefault("_linked_pages", set())
-    if page not in opened:
+    back = came_back()
+    if page not in opened or back:
         opened.add(page)
         for key, (_, decode) in fields.items():
             if key in st.query_params:
                 with contextlib.suppress(ValueError, TypeError):
                     state[key] = decode(st.query_params[key])
     write_link(fields)
+    return back
 
 
 def write_link(fields: dict[str, Codec]) -> None:
-    """Write ``fields`` into the URL query (a field not set in the session is left out)."""
+    """Have the URL query name ``fields`` as they are now (a field not set in the session is left out)."""
     state = st.session_state
-    wanted = {key: encode(state[key]) for key, (encode, _) in fields.items() if state.get(key) is not None}
-    changed = {key: value for key, value in wanted.items() if st.query_params.get(key) != value}
-    if changed:  # one message to the browser, and none when the link is already right
-        st.query_params.update(changed)
+    for key, (encode, _) in fields.items():
+        if state.get(key) is not None:
+            set_query(key, encode(state[key]))

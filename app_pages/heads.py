@@ -56,6 +56,8 @@ if st.button(tr("qk.to_toy"), help=tr("qk.to_toy.help", digits=toy.HANDOVER_DIGI
     state.handover_from = dict(model=ui.escape_markdown(name), layer=layer, head=head,
                                query=ui.escape_markdown(labels[-1]), n=len(keys),
                                digits=toy.HANDOVER_DIGITS)  # fmt: skip
+    sent = (state.q_text, state.k_text, state.v_text)  # for the browser's back and forward buttons
+    state.last_handover = {"texts": sent, "from": state.handover_from, "token_names": state.token_names}
     state.step = 1  # on stage the hand calculation starts at its first step
     st.switch_page("app_pages/toy.py")
 

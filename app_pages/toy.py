@@ -26,23 +26,38 @@ def sync_sizes() -> None:
     state.update(toy.sizes(state))
 
 
+def came_back() -> None:
+    """The browser's back or forward button brought an earlier view: its vectors decide the rest."""
+    if "q_text" not in st.query_params and st.query_params.get("preset") in toy.PRESETS:
+        apply_preset()  # a link naming only an example, as a talk's list of links has them
+        return
+    sent = state.get("last_handover", {})
+    if sent.get("texts") == (state.q_text, state.k_text, state.v_text):  # the vectors a GPT-2 head sent
+        state.handover_from, state.token_names = sent["from"], sent["token_names"]
+    else:
+        state.pop("handover_from", None)
+        state.pop("token_names", None)
+    sync_sizes()
+
+
 first_visit = "q_text" not in state  # (a hand-over from GPT-2 fills the matrices before a first visit)
 if first_visit and st.query_params.get("preset") in toy.PRESETS:  # a link naming only an example
     state.preset = st.query_params["preset"]
 state.setdefault("preset", "seed")
 if first_visit:
     apply_preset()
+state.setdefault("scale", True)  # set here, not as widget defaults, so a hand-over from GPT-2 can set them
+state.setdefault("temperature", 1.0)
 matrices = dict(q_text=ui.MATRIX, k_text=ui.MATRIX, v_text=ui.MATRIX)
 link = dict(preset=ui.TEXT, **matrices, causal=ui.FLAG, scale=ui.FLAG, temperature=ui.FLOAT, step=ui.INT)
-ui.linked_state("toy", link)  # a shared link brings its matrices and switches (and a talk's step)
+if ui.linked_state("toy", link):  # a shared link brings its matrices and switches (and a talk's step)
+    came_back()
 presenting = ui.presenting()
 if not presenting:  # the step is a talk's: the whole page shows every step
     state.pop("step", None)
     ui.set_query("step", None)
 if first_visit:
     sync_sizes()
-state.setdefault("scale", True)  # set here, not as widget defaults, so a hand-over from GPT-2 can set them
-state.setdefault("temperature", 1.0)
 
 st.title(tr("toy.title"))
 ui.explain(tr("toy.intro"))

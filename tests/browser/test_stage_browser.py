@@ -153,3 +153,54 @@ def test_a_copied_gpt2_link_reopens_the_same_head(stage_url, page, browser):
             assert visitor.get_by_role("spinbutton", name=name, exact=True).input_value() == value
         text = visitor.get_by_role("textbox", name=t("gpt2.text", "en"), exact=True).input_value()
         assert text == "one two three one two three"
+
+
+def go(page, direction: str) -> None:
+    """The browser's back or forward button; Streamlit reruns the page with the URL it brings back."""
+    (page.go_back if direction == "back" else page.go_forward)()
+    wait_for_app(page)
+    wait_for_app(page)  # (a second wait covers the rerun starting just after the URL changed)
+    assert_no_exception(page)
+
+
+def test_back_and_forward_walk_through_the_toy_pages_views(stage_url, page):
+    open_app(page, stage_url, "present=1")
+    press(page, "ArrowRight")
+    press(page, "ArrowRight")
+    assert query(page)["step"] == "3"
+    panel = page.get_by_test_id("stExpander").filter(has_text=t("present.controls", "en"))
+    panel.locator("summary").click()  # on stage the inputs are folded away
+    panel.get_by_text(t("toy.causal", "en"), exact=True).click()
+    wait_for_app(page, rerun=True)
+    assert query(page)["causal"] == "1"
+
+    go(page, "back")  # the mask goes off again, still at step 3
+    assert query(page)["causal"] == "0" and query(page)["step"] == "3"
+    assert page.get_by_role("switch", name=t("toy.causal", "en")).is_checked() is False
+    assert t("toy.step3", "en") in step_titles(page)
+    go(page, "back")
+    assert query(page)["step"] == "2"
+    assert step_titles(page) == [t("toy.step2", "en")]
+    go(page, "forward")
+    go(page, "forward")
+    assert query(page)["causal"] == "1" and query(page)["step"] == "3"
+    assert page.get_by_role("switch", name=t("toy.causal", "en")).is_checked() is True
+    assert "−∞" in app_text(page), "the mask is on again"
+
+
+def test_back_brings_back_the_previous_head(stage_url, page):
+    page.goto(f"{stage_url}/gpt2?layer=1&head=0")
+    wait_for_app(page)
+    head = page.get_by_role("spinbutton", name="Head", exact=True)
+    for value in ("1", "2"):
+        head.fill(value)
+        head.press("Enter")
+        wait_for_app(page, rerun=True)
+    assert query(page)["head"] == "2"
+    go(page, "back")
+    assert query(page)["head"] == "1"
+    assert head.input_value() == "1"
+    go(page, "back")
+    assert head.input_value() == "0" and query(page)["layer"] == "1"
+    go(page, "forward")
+    assert head.input_value() == "1"
