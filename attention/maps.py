@@ -237,11 +237,12 @@ def parity_heatmap(max_abs_diff: torch.Tensor, *, label: Callable[[str], str], t
     )
     frame["shown"] = frame["diff"].clip(lower=1e-12)  # an exact 0 still gets a colour on the log scale
     frame["over"] = frame["diff"] > tolerance
+    step = max(18, min(40, 320 // max(layers, heads)))  # 12 × 12 heads in 300 px; a tiny model readable
     return (
         alt.Chart(frame)
         .mark_rect(strokeWidth=2)
         .encode(
-            x=alt.X("head:O", title=label("head")),
+            x=alt.X("head:O", title=label("head"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("layer:O", title=label("layer")),
             color=alt.Color(
                 "shown:Q",
@@ -255,11 +256,11 @@ def parity_heatmap(max_abs_diff: torch.Tensor, *, label: Callable[[str], str], t
                 alt.Tooltip("diff:Q", title=label("diff"), format=".2e"),
             ],
         )
-        .properties(width=alt.Step(18), height=alt.Step(18))
+        .properties(width=alt.Step(step), height=alt.Step(step))
     )
 
 
-def token_strip(tokens: Sequence[str], *, per_row: int = 14, label: Callable[[str], str]) -> alt.Chart:
+def token_strip(tokens: Sequence[str], *, per_row: int = 12, label: Callable[[str], str]) -> alt.Chart:
     """The text as the model sees it: one box per token, wrapped in rows, drawn as literal text."""
     frame = pd.DataFrame(
         {
@@ -279,7 +280,8 @@ def token_strip(tokens: Sequence[str], *, per_row: int = 14, label: Callable[[st
     )
     boxes = base.mark_rect(fill="#f4f6fa", stroke="#c9d1dc", cornerRadius=3)
     text = base.mark_text(fontSize=12, limit=58).encode(text="token:N")
-    # A fixed step per box keeps a one-token text as readable as a long one.
+    # A fixed step per box keeps a one-token text as readable as a long one; 12 a row fit beside the
+    # sidebar on a 1280-pixel screen, in presenter mode too.
     return (
         alt.layer(boxes, text).properties(width=alt.Step(62), height=alt.Step(28)).configure_view(stroke=None)
     )

@@ -66,8 +66,8 @@ def test_heads_sort_by_induction_and_a_role_lights_them_up(monkeypatch, gpt2_dir
     column = "Induction (this text)"
     assert table[column].tolist() == sorted(table[column].tolist(), reverse=True)
     assert len(table) == 3 * 4  # every head of the small model
-    found = [m.value for m in at.markdown if "heads score at least 0" in m.value]
-    assert found and "12 heads" in found[0]  # threshold 0: every head is lit
+    found = [m.value for m in at.markdown if "Heads scoring at least 0" in m.value]
+    assert found and "(12)" in found[0]  # threshold 0: every head is lit
 
 
 def test_switching_heads_off_changes_the_predictions(monkeypatch, gpt2_dir):

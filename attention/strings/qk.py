@@ -42,7 +42,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "roles.pick": {"en": "Highlight the heads that act as", "vi": "Tô sáng các head đóng vai"},
     "roles.threshold": {"en": "Score at least", "vi": "Điểm ít nhất"},
     "roles.found": {
-        "en": "{n} heads score at least {threshold}: {heads}",
+        "en": "Heads scoring at least {threshold} ({n}): {heads}",
         "vi": "{n} head đạt ít nhất {threshold}: {heads}",
     },
     "roles.none": {
