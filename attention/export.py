@@ -13,9 +13,10 @@ import torch
 import vl_convert as vlc
 
 Spec = alt.TopLevelMixin | dict
-# Noto Sans and DejaVu Sans cover Vietnamese (where vl-convert's default sans lacks "ớ" and falls back
-# to a serif in the middle of a word); any sans-serif where neither is installed.
-EXPORT_FONT = "Noto Sans, DejaVu Sans, sans-serif"
+# DejaVu Sans covers Vietnamese (where vl-convert's default sans lacks "ớ" and falls back to a serif in
+# the middle of a word) and the token strip's marks ␣ and ⏎ (which Noto Sans lacks: a label holding one
+# was drawn whole in a serif); Noto Sans, then any sans-serif, where it is not installed.
+EXPORT_FONT = "DejaVu Sans, Noto Sans, sans-serif"
 
 
 def _vega_lite(chart: Spec) -> str:

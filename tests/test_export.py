@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import re
 
+import altair as alt
 import numpy as np
+import pandas as pd
 import torch
 
 from attention import charts, export, toy
@@ -66,4 +68,14 @@ def test_exported_charts_set_every_text_in_a_typeface_with_vietnamese_letters():
     svg = export.chart_svg(chart).decode()
     fonts = set(re.findall(r'font-family="([^"]+)"', svg))
     assert fonts == {export.EXPORT_FONT}, fonts
-    assert export.EXPORT_FONT.startswith("Noto Sans")
+    assert export.EXPORT_FONT.startswith("DejaVu Sans")
+
+
+def test_a_token_label_with_a_space_mark_stays_in_a_sans_serif():
+    """A label holding ␣ or ⏎ is drawn in the sans-serif named first, like every other label (Noto Sans
+    has neither mark, and a label with one fell back whole to a serif)."""
+    for label in ("1 ␣Mary", "2 ⏎", "3 ␣người"):
+        spec = alt.Chart(pd.DataFrame({"t": [label]})).mark_text(fontSize=20).encode(text="t:N").to_dict()
+        exported = export.chart_png(spec, scale=1)
+        serif = export.chart_png({**spec, "config": {"font": "DejaVu Serif"}}, scale=1)
+        assert exported != serif, label
