@@ -3,6 +3,7 @@ numbers by hand on the first page, heads sorted by induction, and heads switched
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,50 @@ def test_sort_heads_by_induction_and_switch_heads_off(heads_url, page):
     after = table_rows(page, 0)
     assert any(r[1] != r[2] for r in after), "switching heads off changes the predictions"
     assert "switched" in page.url  # and the link remembers which heads
+
+
+def chart_labels(page, index: int) -> list[str]:
+    """The aria labels Vega gives each mark of the ``index``-th SVG chart ("field: value; …")."""
+    chart = page.locator("[data-testid='stVegaLiteChart']").nth(index)
+    return chart.locator("[aria-label*=': ']").evaluate_all("e => e.map(x => x.getAttribute('aria-label'))")
+
+
+def test_heads_at_work_modes_rollout_and_lines(heads_url, page):
+    """The third page's controls: how heads are switched off, where rollout starts, which head draws lines."""
+    open_gpt2(page, heads_url)
+    go_to(page, "nav.flow")
+    page.locator("[data-testid='stMultiSelect']").first.get_by_role("combobox").click()
+    for option in ("L0 H0", "L0 H1", "L0 H2", "L0 H3"):
+        page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    zeroed = table_rows(page, 0)
+    mode = page.locator("[data-testid='stSelectbox']").filter(has_text=t("flow.mode", "en")).first
+    mode.click()
+    page.get_by_role("option", name=t("heads.ablation.uniform", "en"), exact=True).click()
+    wait_for_app(page, rerun=True)
+    assert t("heads.ablation.uniform.about", "en")[:30] in page.inner_text("body")
+    assert "ablation_mode=uniform" in page.url
+    uniform = table_rows(page, 0)
+    assert uniform != zeroed, "a uniform look is not the same as no output at all"
+
+    def rollout_sources() -> set[str]:
+        return {label.split(";")[0] for label in chart_labels(page, 0) if label.startswith("input token")}
+
+    everything = rollout_sources()
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text=t("flow.rollout.query", "en")).first
+    picker.get_by_role("combobox").click()
+    page.keyboard.type("3 ")  # the list is long and drawn in part: typing filters it
+    page.get_by_role("option", name=re.compile(r"^3 ")).click()
+    wait_for_app(page, rerun=True)
+    assert len(rollout_sources()) == 4 < len(everything), "rollout from token 3 reaches tokens 0 to 3"
+    assert "query_token=3" in page.url
+
+    lines_before = chart_labels(page, 1)
+    head = number_input(page, "Head")
+    head.fill("3")
+    head.press("Enter")
+    wait_for_app(page, rerun=True)
+    assert chart_labels(page, 1) != lines_before, "the line view draws the chosen head"
+    assert t("flow.lines.about", "en", layer=0, head=3, min_weight=0.02)[:30] in page.inner_text("body")
+    assert_no_exception(page)
