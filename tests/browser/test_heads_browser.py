@@ -64,6 +64,15 @@ def test_from_a_head_in_the_overview_to_the_hand_calculation(heads_url, page):
     assert number_input(page, "Layer").input_value() == "2"
 
 
+def switch_off(page, heads: tuple[str, ...]) -> None:
+    """Pick ``heads`` ("L0 H1", …) in the Heads at work page's list of heads to change."""
+    page.locator("[data-testid='stMultiSelect']").first.get_by_role("combobox").click()
+    for option in heads:
+        page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+
+
 def test_sort_heads_by_induction_and_switch_heads_off(heads_url, page):
     open_gpt2(page, heads_url)
     go_to(page, "nav.heads")
@@ -86,11 +95,7 @@ def test_sort_heads_by_induction_and_switch_heads_off(heads_url, page):
     go_to(page, "nav.flow")
     before = table_rows(page, 0)
     assert all(r[1] == r[2] for r in before)  # nothing switched off yet
-    page.locator("[data-testid='stMultiSelect']").first.get_by_role("combobox").click()
-    for option in ("L0 H0", "L0 H1", "L1 H0", "L1 H1"):
-        page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
-    wait_for_app(page)
+    switch_off(page, ("L0 H0", "L0 H1", "L1 H0", "L1 H1"))
     after = table_rows(page, 0)
     assert any(r[1] != r[2] for r in after), "switching heads off changes the predictions"
     assert "switched" in page.url  # and the link remembers which heads
@@ -106,11 +111,7 @@ def test_heads_at_work_modes_rollout_and_lines(heads_url, page):
     """The third page's controls: how heads are switched off, where rollout starts, which head draws lines."""
     open_gpt2(page, heads_url)
     go_to(page, "nav.flow")
-    page.locator("[data-testid='stMultiSelect']").first.get_by_role("combobox").click()
-    for option in ("L0 H0", "L0 H1", "L0 H2", "L0 H3"):
-        page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
-    wait_for_app(page)
+    switch_off(page, ("L0 H0", "L0 H1", "L0 H2", "L0 H3"))
     zeroed = table_rows(page, 0)
     mode = page.locator("[data-testid='stSelectbox']").filter(has_text=t("flow.mode", "en")).first
     mode.click()

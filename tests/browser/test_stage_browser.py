@@ -157,9 +157,11 @@ def test_a_copied_gpt2_link_reopens_the_same_head(stage_url, page, browser):
 
 def go(page, direction: str) -> None:
     """The browser's back or forward button; Streamlit reruns the page with the URL it brings back."""
+    # The button is not a click or key on the page: note it as the last input, so that the wait
+    # is for the rerun it starts (the entries are of one document, which keeps its watcher).
+    page.evaluate("() => { window.__runWatch.lastInput = performance.now(); }")
     (page.go_back if direction == "back" else page.go_forward)()
-    wait_for_app(page)
-    wait_for_app(page)  # (a second wait covers the rerun starting just after the URL changed)
+    wait_for_app(page, rerun=True)
     assert_no_exception(page)
 
 
@@ -170,7 +172,8 @@ def test_back_and_forward_walk_through_the_toy_pages_views(stage_url, page):
     assert query(page)["step"] == "3"
     panel = page.get_by_test_id("stExpander").filter(has_text=t("present.controls", "en"))
     panel.locator("summary").click()  # on stage the inputs are folded away
-    panel.get_by_text(t("toy.causal", "en"), exact=True).click()
+    # By keyboard: a click aimed while the panel was still unfolding could land beside the switch.
+    panel.get_by_role("switch", name=t("toy.causal", "en")).press("Space")
     wait_for_app(page, rerun=True)
     assert query(page)["causal"] == "1"
 
