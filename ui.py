@@ -36,7 +36,7 @@ def language_picker() -> Translator:
     URL; a shared link says ``lang=vi``.)
     """
     state = st.session_state
-    if LANG_KEY not in state or (came_back() and LANG_KEY in st.query_params):
+    if url_decides(LANG_KEY):
         state[LANG_KEY] = normalize_language(st.query_params.get(LANG_KEY))
     choice(
         st.sidebar,
@@ -95,7 +95,7 @@ def presenter_switch(tr: Translator) -> bool:
     `attention.stage`); the toy page steps through its four steps with the arrow keys.
     """
     state = st.session_state
-    if PRESENT_KEY not in state or (came_back() and PRESENT_KEY in st.query_params):
+    if url_decides(PRESENT_KEY):
         state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY) == "1"
     on = shared(st.sidebar, "toggle", tr("sidebar.present"), key=PRESENT_KEY, default=False,
                 help=tr("sidebar.present.help"))  # fmt: skip
@@ -329,6 +329,12 @@ def came_back() -> bool:
     Where a Streamlit version has no such mark, this is False: links still open the view they name.
     """
     return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+
+
+def url_decides(key: str) -> bool:
+    """Whether the session takes ``key`` from the URL on this run: on its first run, and when the
+    browser's back or forward button brought back a URL that names it."""
+    return key not in st.session_state or (came_back() and key in st.query_params)
 
 
 def linked_state(page: str, fields: dict[str, Codec]) -> bool:

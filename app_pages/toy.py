@@ -26,7 +26,7 @@ def sync_sizes() -> None:
     state.update(toy.sizes(state))
 
 
-def came_back() -> None:
+def restore_view() -> None:
     """The browser's back or forward button brought an earlier view: its vectors decide the rest."""
     if "q_text" not in st.query_params and st.query_params.get("preset") in toy.PRESETS:
         apply_preset()  # a link naming only an example, as a talk's list of links has them
@@ -51,7 +51,7 @@ state.setdefault("temperature", 1.0)
 matrices = dict(q_text=ui.MATRIX, k_text=ui.MATRIX, v_text=ui.MATRIX)
 link = dict(preset=ui.TEXT, **matrices, causal=ui.FLAG, scale=ui.FLAG, temperature=ui.FLOAT, step=ui.INT)
 if ui.linked_state("toy", link):  # a shared link brings its matrices and switches (and a talk's step)
-    came_back()
+    restore_view()
 presenting = ui.presenting()
 if not presenting:  # the step is a talk's: the whole page shows every step
     state.pop("step", None)
