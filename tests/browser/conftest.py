@@ -209,7 +209,8 @@ def screenshot(page, name: str) -> Path:
 # Streamlit shows whether its script runs on the root element (`data-test-script-state`: initial →
 # running → notRunning, on every run). Reading that attribute right after a click can still see the
 # previous run's "notRunning" on a slow machine, before the click's rerun has begun. This script, put
-# into every page before the app loads, notes when the person last clicked or typed and when a run
+# into every page before the app loads, notes when the person last clicked, typed or stepped through
+# the history and when a run
 # last began, so a wait can tell "finished after my click" from "not started yet".
 RUN_WATCH_SCRIPT = """
 (() => {
@@ -217,6 +218,8 @@ RUN_WATCH_SCRIPT = """
     window.__runWatch = watch;
     for (const type of ['click', 'keydown', 'change'])
         document.addEventListener(type, () => { watch.lastInput = performance.now(); }, true);
+    // The browser's back and forward buttons: Streamlit reruns the page with the URL they bring back.
+    window.addEventListener('popstate', () => { watch.lastInput = performance.now(); });
     new MutationObserver(records => {
         for (const record of records) {
             const state = record.target.getAttribute('data-test-script-state');
@@ -269,6 +272,13 @@ def wait_for_app(page, timeout_ms: int = APP_RUN_TIMEOUT_MS, *, rerun: bool = Fa
     unmounted = app.locator("[data-testid='stDataFrame']:not(:has(table))").filter(visible=True)
     expect(unmounted).to_have_count(0, timeout=timeout_ms)
     page.locator("[data-testid='stMainBlockContainer']").wait_for(state="visible", timeout=timeout_ms)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` and wait for the rerun."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page, rerun=True)
 
 
 def open_app(page, base_url: str, query: str = "") -> None:

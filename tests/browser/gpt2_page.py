@@ -1,8 +1,10 @@
-"""Reading the GPT-2 page in Chromium: the token strip, the main text, the layer and head inputs."""
+"""Reading the GPT-2 pages in Chromium: the token strip, the main text, the layer and head inputs."""
 
 from __future__ import annotations
 
 import re
+
+from .conftest import wait_for_app
 
 # Vega labels each mark of an SVG chart with its fields ("…; layer: 2; head: 3"); these pick the charts.
 TOKEN_BOX = "path[aria-label*='position: '][aria-label*='; token: ']"
@@ -15,6 +17,14 @@ def main_text(page) -> str:
 
 def number_input(page, label: str):
     return page.get_by_role("spinbutton", name=label, exact=True)
+
+
+def set_number(page, label: str, value: int) -> None:
+    """Type ``value`` into the number input labelled ``label`` and wait for the rerun it starts."""
+    box = number_input(page, label)
+    box.fill(str(value))
+    box.press("Enter")
+    wait_for_app(page, rerun=True)
 
 
 def strip_tokens(page) -> list[str]:

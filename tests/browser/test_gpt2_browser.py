@@ -17,7 +17,7 @@ from attention.offline import build_model_dir
 from attention.strings import t
 
 from .conftest import assert_no_exception, screenshot, serve_app, wait_for_app
-from .gpt2_page import main_text, number_input, strip_tokens
+from .gpt2_page import main_text, number_input, set_number, strip_tokens
 
 SHAPE = dict(n_layer=3, n_head=4, n_embd=32, n_positions=128, initializer_range=0.3)
 MARKUP = "<b>bold</b> **x** $y$"
@@ -44,13 +44,6 @@ def open_gpt2(page, base_url: str, query: str = "") -> None:
     page.goto(f"{base_url}/gpt2{'?' + query if query else ''}")
     wait_for_app(page)
     assert_no_exception(page)
-
-
-def set_number(page, label: str, value: int) -> None:
-    box = number_input(page, label)
-    box.fill(str(value))
-    box.press("Enter")
-    wait_for_app(page, rerun=True)
 
 
 def set_text(page, text: str) -> None:

@@ -11,8 +11,9 @@ import pytest
 from attention.offline import build_model_dir
 from attention.strings import t
 
-from .conftest import app_text, assert_no_exception, serve_app, wait_for_app
-from .test_gpt2_browser import OVERVIEW, SHAPE, number_input, open_gpt2
+from .conftest import app_text, assert_no_exception, choose, serve_app, wait_for_app
+from .gpt2_page import number_input, set_number
+from .test_gpt2_browser import OVERVIEW, SHAPE, open_gpt2
 
 
 @pytest.fixture(scope="module")
@@ -113,10 +114,7 @@ def test_heads_at_work_modes_rollout_and_lines(heads_url, page):
     go_to(page, "nav.flow")
     switch_off(page, ("L0 H0", "L0 H1", "L0 H2", "L0 H3"))
     zeroed = table_rows(page, 0)
-    mode = page.locator("[data-testid='stSelectbox']").filter(has_text=t("flow.mode", "en")).first
-    mode.click()
-    page.get_by_role("option", name=t("heads.ablation.uniform", "en"), exact=True).click()
-    wait_for_app(page, rerun=True)
+    choose(page, t("flow.mode", "en"), t("heads.ablation.uniform", "en"))
     assert t("heads.ablation.uniform.about", "en")[:30] in page.inner_text("body")
     assert "ablation_mode=uniform" in page.url
     uniform = table_rows(page, 0)
@@ -135,10 +133,7 @@ def test_heads_at_work_modes_rollout_and_lines(heads_url, page):
     assert "query_token=3" in page.url
 
     lines_before = chart_labels(page, 1)
-    head = number_input(page, "Head")
-    head.fill("3")
-    head.press("Enter")
-    wait_for_app(page, rerun=True)
+    set_number(page, "Head", 3)
     assert chart_labels(page, 1) != lines_before, "the line view draws the chosen head"
     assert t("flow.lines.about", "en", layer=0, head=3, min_weight=0.02)[:30] in page.inner_text("body")
     assert_no_exception(page)

@@ -15,6 +15,7 @@ import pytest
 from attention.strings import t
 
 from .conftest import app_text, assert_no_exception, new_page, open_app, screenshot, serve_app, wait_for_app
+from .gpt2_page import set_number
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 STEPS = [t(f"toy.step{n}", "en") for n in (1, 2, 3, 4)]
@@ -157,9 +158,6 @@ def test_a_copied_gpt2_link_reopens_the_same_head(stage_url, page, browser):
 
 def go(page, direction: str) -> None:
     """The browser's back or forward button; Streamlit reruns the page with the URL it brings back."""
-    # The button is not a click or key on the page: note it as the last input, so that the wait
-    # is for the rerun it starts (the entries are of one document, which keeps its watcher).
-    page.evaluate("() => { window.__runWatch.lastInput = performance.now(); }")
     (page.go_back if direction == "back" else page.go_forward)()
     wait_for_app(page, rerun=True)
     assert_no_exception(page)
@@ -195,10 +193,8 @@ def test_back_brings_back_the_previous_head(stage_url, page):
     page.goto(f"{stage_url}/gpt2?layer=1&head=0")
     wait_for_app(page)
     head = page.get_by_role("spinbutton", name="Head", exact=True)
-    for value in ("1", "2"):
-        head.fill(value)
-        head.press("Enter")
-        wait_for_app(page, rerun=True)
+    for value in (1, 2):
+        set_number(page, "Head", value)
     assert query(page)["head"] == "2"
     go(page, "back")
     assert query(page)["head"] == "1"

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from attention.strings import t
 
-from .conftest import app_text, open_app
+from .conftest import app_text, choose, open_app
 
 # A decimal number as printed: in text, LaTeX, or a dataframe cell (raw, full precision).
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
@@ -61,15 +61,6 @@ def test_lang_vi_shows_the_toy_page_in_vietnamese(app_url, page):
     assert t("toy.title", "en").casefold() not in text
     assert "truy vấn" in text, "the Vietnamese term for Query"
     assert shows(text, "2.309"), "the numbers do not depend on the language"
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` and wait for the rerun."""
-    from .conftest import wait_for_app
-
-    page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page, rerun=True)
 
 
 def test_controls_work_in_the_browser(app_url, page):
